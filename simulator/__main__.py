@@ -1,0 +1,5 @@
+"""`python -m simulator` runs the rolesim command line."""
+
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,213 @@
+"""The `rolesim` command: a thin layer over the library; each command imports what it needs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+
+class CliError(Exception):
+    """A problem to report in one line on stderr, without a traceback."""
+
+
+def _library(args):
+    from .library import Library
+
+    return Library.load(extra=[args.scenarios] if getattr(args, "scenarios", None) else ())
+
+
+def _scenario_and_persona(args):
+    """Resolve SCENARIO as an id on the search path or a path to a file."""
+    from .library import Library
+    from .yamlsource import LoadError
+
+    library = _library(args)
+    name = args.scenario
+    if name.endswith((".yaml", ".yml")) or Path(name).is_file():
+        single = Library()
+        single.add_file(Path(name))
+        errors = [p for p in single.problems if p.severity == "error"]
+        if errors:
+            raise LoadError(errors)
+        if not single.scenarios:
+            raise CliError(f"{name} is not a scenario file")
+        scenario = next(iter(single.scenarios.values()))
+    else:
+        scenario = library.scenario(name)
+    return scenario, library.persona_for(scenario)
+
+
+def cmd_list(args) -> int:
+    library = _library(args)
+    rows = [
+        {"id": s.id, "title": s.title, "language": s.language, "archetype": s.archetype, "persona": s.persona, "time_limit": s.time_limit, "path": s.path}
+        for s in sorted(library.scenarios.values(), key=lambda s: (s.language, s.id))
+    ]
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    from .text import display_safe
+
+    headers = ("id", "title", "language", "archetype", "persona", "time_limit")
+    table = [headers] + [tuple(display_safe(str(r[h] if h != "time_limit" else f"{r[h] / 60:g} min")) for h in headers) for r in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(headers))]
+    for row in table:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    for problem in library.problems:
+        print(problem, file=sys.stderr)
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from .library import Library, yaml_files
+
+    files = yaml_files(args.paths)
+    if not files:
+        raise CliError("no YAML files found in " + " ".join(args.paths))
+    checked = Library()
+    for path in files:
+        checked.add_file(path)
+    # Personas a scenario names may live elsewhere on the search path.
+    for pid, persona in _library(args).personas.items():
+        checked.personas.setdefault(pid, persona)
+    checked.check_references()
+    problems = sorted(checked.problems, key=lambda p: (p.where.path, p.where.line, p.where.col))
+    for problem in problems:
+        print(problem)
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    print(f"{len(files)} file(s) checked: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def cmd_play(args) -> int:
+    from .play import load_replies, play, render_text
+
+    scenario, persona = _scenario_and_persona(args)
+    replies = load_replies(args.replies)
+    recorder = None
+    if args.db:
+        from .recorder import SessionRecorder
+        from .tagger import get_tagger
+
+        recorder = SessionRecorder(args.db, scenario, persona, args.candidate, seed=args.seed, source="scripted", tagger_version=get_tagger(scenario.language).version).start()
+    try:
+        result = play(scenario, persona, replies, seed=args.seed, recorder=recorder)
+    finally:
+        if recorder:
+            recorder.close()
+    if recorder and recorder.degraded:
+        print(f"rolesim: warning: {recorder.degraded}", file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(render_text(result))
+    return 0
+
+
+def cmd_tag(args) -> int:
+    from .tagger import get_tagger
+    from .text import display_safe
+
+    tagger = get_tagger(args.lang)
+    if args.text is not None:
+        texts = [args.text]
+    else:
+        stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
+        # Invalid UTF-8 is replaced, never fatal.
+        texts = [(line.decode("utf-8", "replace") if isinstance(line, bytes) else line).rstrip("\r\n") for line in stream]
+    out = sys.stdout
+    results = ({"text": text, "tags": [t.to_dict() for t in tagger.tag(text)]} for text in texts)
+    if args.format == "jsonl":
+        for result in results:
+            out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    elif args.format == "json":
+        items = list(results)
+        print(json.dumps(items[0] if args.text is not None else items, ensure_ascii=False, indent=2))
+    else:
+        for result in results:
+            print(display_safe(result["text"]))
+            for tag in result["tags"]:
+                sign = "+" if tag["polarity"] > 0 else "-"
+                print(f"  {sign} {tag['dimension']}/{tag['behaviour']} [{tag['start']}:{tag['end']}] “{display_safe(tag['evidence'])}”  ({tag['rule']})")
+            if not result["tags"]:
+                print("  (no tags)")
+    return 0
+
+
+def cmd_run(args) -> int:
+    from .ui.app import run_candidate
+
+    return run_candidate(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rolesim", description="A terminal role-play simulator for hiring customer-support staff.")
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"rolesim {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def scenarios_option(p):
+        p.add_argument("--scenarios", metavar="DIR", help="look for scenarios and personas here first (also ROLESIM_SCENARIOS)")
+
+    p = sub.add_parser("run", help="the candidate's timed session in the terminal", description="Start a candidate's timed chat session.")
+    p.add_argument("--scenario", metavar="ID", help="scenario id (default: the first English angry scenario)")
+    p.add_argument("--candidate", metavar="NAME", help="the candidate's name (asked for when missing)")
+    p.add_argument("--db", metavar="PATH", help="database file (default: $ROLESIM_DB or transcripts/rolesim.sqlite)")
+    p.add_argument("--lang", metavar="xx", help="interface language (default: the scenario's)")
+    p.add_argument("--extra-time", metavar="PCT", type=float, default=0.0, help="extra time as a percentage of the limit (an accommodation; recorded)")
+    p.add_argument("--seed", type=int, default=None, help="random seed for the customer's line variants (default: random)")
+    scenarios_option(p)
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("list", help="list the scenarios found", description="List the scenarios on the search path.")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    scenarios_option(p)
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("validate", help="check scenario and persona files", description="Check scenario and persona files; each problem on one line as path:line:col: error|warning: message.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    scenarios_option(p)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("play", help="run a scenario headless with scripted replies", description="Run a scenario on a simulated clock with scripted candidate replies.")
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario id or file")
+    p.add_argument("--replies", metavar="FILE", required=True, help="YAML list of replies: strings, {text, after} or {wait}")
+    p.add_argument("--db", metavar="PATH", help="store the session in this database, like a live one")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--candidate", metavar="NAME", default="scripted", help="candidate name stored with --db")
+    scenarios_option(p)
+    p.set_defaults(func=cmd_play)
+
+    p = sub.add_parser("tag", help="tag one reply, or one per stdin line", description="Tag a reply against the rubrics.")
+    p.add_argument("text", nargs="?", metavar="TEXT", help="the reply; without it, one reply per line of standard input")
+    p.add_argument("--lang", default="en", metavar="xx")
+    p.add_argument("--format", choices=("text", "json", "jsonl"), default="text")
+    p.set_defaults(func=cmd_tag)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: parse, run, and turn every expected failure into one line on stderr."""
+    from .yamlsource import LoadError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except LoadError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except (CliError, KeyError) as exc:
+        message = exc.args[0] if exc.args else str(exc)
+        print(f"rolesim: error: {message}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130

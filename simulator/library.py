@@ -1,0 +1,101 @@
+"""Find scenarios and personas on the search path: --scenarios / ROLESIM_SCENARIOS, ./, then the package."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+from .loader import kind_of, parse_persona, parse_scenario
+from .model import Persona, Scenario, Where
+from .tagger import default_behaviours
+from .yamlsource import Problem, read_source
+
+
+def search_path(extra: Iterable[str | Path] = ()) -> list[Path]:
+    """Folders to look in, first match winning."""
+    dirs = [Path(d) for d in extra]
+    env = os.environ.get("ROLESIM_SCENARIOS")
+    if env:
+        dirs += [Path(d) for d in env.split(os.pathsep) if d]
+    dirs += [Path("scenarios"), Path("personas")]
+    package = Path(str(resources.files("simulator")))
+    dirs += [package / "scenarios", package / "personas"]
+    return dirs
+
+
+def yaml_files(paths: Iterable[str | Path]) -> list[Path]:
+    """YAML files named, or found under named folders (scenario test files excluded)."""
+    files = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*.y*ml") if p.suffix in (".yaml", ".yml") and not p.name.endswith((".tests.yaml", ".tests.yml")))
+        else:
+            files.append(path)
+    return files
+
+
+@dataclass
+class Library:
+    """Every scenario and persona found, and the problems met loading them."""
+
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
+    personas: dict[str, Persona] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, dirs: Iterable[str | Path] | None = None, extra: Iterable[str | Path] = ()) -> "Library":
+        """Load from the search path (or the given folders); earlier folders shadow later ones."""
+        library = cls()
+        seen: set[Path] = set()
+        for path in yaml_files(d for d in (search_path(extra) if dirs is None else dirs) if Path(d).exists()):
+            real = path.resolve()
+            if real in seen:
+                continue
+            seen.add(real)
+            library.add_file(path, shadow=True)
+        return library
+
+    def add_file(self, path: Path, shadow: bool = False) -> None:
+        """Load one file; with shadow, an id already loaded keeps its first file silently."""
+        source, problems = read_source(path)
+        self.problems += problems
+        if source is None:
+            return
+        if kind_of(source) == "scenario":
+            obj, more = parse_scenario(source, default_behaviours())
+            table = self.scenarios
+        else:
+            obj, more = parse_persona(source)
+            table = self.personas
+        self.problems += more
+        if obj is None:
+            return
+        if obj.id in table:
+            if not shadow:
+                first = table[obj.id].path
+                self.problems.append(Problem(source.where(("id",)), "error", f"duplicate id '{obj.id}': also in {first}"))
+            return
+        table[obj.id] = obj
+
+    def scenario(self, scenario_id: str) -> Scenario:
+        """A scenario by id, or KeyError with the ids there are."""
+        if scenario_id not in self.scenarios:
+            raise KeyError(f"no scenario '{scenario_id}'; known: {', '.join(sorted(self.scenarios)) or 'none'}")
+        return self.scenarios[scenario_id]
+
+    def persona_for(self, scenario: Scenario) -> Persona:
+        """The persona a scenario names, or KeyError."""
+        if scenario.persona not in self.personas:
+            raise KeyError(f"scenario '{scenario.id}' names persona '{scenario.persona}', which was not found")
+        return self.personas[scenario.persona]
+
+    def check_references(self) -> None:
+        """Add a problem for each scenario whose persona is missing."""
+        for scenario in self.scenarios.values():
+            if scenario.persona not in self.personas:
+                source, _ = read_source(scenario.path, scenario.text)
+                where = source.where(("persona",)) if source else Where(scenario.path, 1, 1)
+                self.problems.append(Problem(where, "error", f"persona '{scenario.persona}' not found on the search path"))

@@ -1,0 +1,142 @@
+"""Scores 1–5 per dimension, each with the descriptor it matched and the evidence behind it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable
+
+import yaml
+
+from .model import CORE_DIMENSIONS, DIMENSIONS, Rubric
+
+SLOW_REPLY = 120.0  # seconds the customer waits before a reply counts as a long silence
+ANCHORS = (1, 3, 5)
+
+
+@dataclass
+class Score:
+    """A dimension's score with the reasons: the anchor descriptor and the evidence."""
+
+    dimension: str
+    score: int | None
+    anchor: int | None
+    descriptor: str
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@lru_cache(maxsize=None)
+def load_rubrics() -> dict[str, Rubric]:
+    """The shipped rubric files, by dimension id."""
+    rubrics = {}
+    for entry in sorted(resources.files("simulator.rubrics").iterdir(), key=lambda p: p.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        raw = yaml.safe_load(entry.read_text("utf-8"))
+        rubrics[raw["dimension"]] = Rubric(
+            dimension=raw["dimension"],
+            title=raw["title"],
+            definition=" ".join(raw["definition"].split()),
+            behaviours_for=tuple(raw.get("for", ())),
+            behaviours_against=tuple(raw.get("against", ())),
+            descriptors={int(k): v for k, v in raw["descriptors"].items()},
+            core=bool(raw.get("core")),
+        )
+    return rubrics
+
+
+def _anchor(score: int) -> int:
+    """The highest anchor at or below the score: a 4 reads as 'at least the 3 descriptor'."""
+    return max(a for a in ANCHORS if a <= score)
+
+
+def _tag_evidence(turn_index: int, turn: Any, tag: Any) -> dict[str, Any]:
+    return {
+        "kind": "tag",
+        "turn": turn_index,
+        "t": round(turn.t, 3),
+        "behaviour": tag.behaviour,
+        "polarity": tag.polarity,
+        "evidence": tag.evidence,
+        "start": tag.start,
+        "end": tag.end,
+        "rule": tag.rule,
+    }
+
+
+def score_session(turns: Iterable[Any], rubrics: dict[str, Rubric] | None = None) -> dict[str, Score]:
+    """Score every dimension from a session's turns (engine Turns, or anything shaped like them)."""
+    rubrics = rubrics or load_rubrics()
+    indexed = list(enumerate(turns))
+    replies = [(i, t) for i, t in indexed if t.role == "candidate"]
+    scores: dict[str, Score] = {}
+    for dimension in DIMENSIONS:
+        rubric = rubrics.get(dimension)
+        if dimension == "patience":
+            value, evidence = _patience(replies)
+        else:
+            value, evidence = _positive(dimension, replies)
+        if value is None and dimension in CORE_DIMENSIONS:
+            value = 1  # core dimensions are always scored: no reply at all is the lowest anchor
+            evidence = [{"kind": "absence", "detail": "the candidate sent no reply"}]
+        if value is None or rubric is None:
+            scores[dimension] = Score(dimension, None, None, "no evidence in this session" if rubric else "no rubric yet", evidence if rubric else [])
+            continue
+        anchor = _anchor(value)
+        scores[dimension] = Score(dimension, value, anchor, rubric.descriptors.get(anchor, ""), evidence)
+    return scores
+
+
+def _positive(dimension: str, replies: list) -> tuple[int | None, list[dict[str, Any]]]:
+    """Coverage of replies showing the behaviour, capped without variety, less what counts against."""
+    evidence = []
+    with_positive = 0
+    behaviours = set()
+    negatives = 0
+    for i, turn in replies:
+        has = False
+        for tag in turn.tags:
+            if tag.dimension != dimension:
+                continue
+            evidence.append(_tag_evidence(i, turn, tag))
+            if tag.polarity > 0:
+                has = True
+                behaviours.add(tag.behaviour)
+            else:
+                negatives += 1
+        with_positive += has
+    if not replies or (not evidence and dimension not in CORE_DIMENSIONS):
+        return None, []
+    coverage = with_positive / len(replies)
+    raw = 1 + 4 * coverage
+    if len(behaviours) < 2:
+        raw = min(raw, 4)  # a single behaviour repeated is not the full range a 5 describes
+    raw -= negatives
+    evidence.append({"kind": "coverage", "replies": len(replies), "with_behaviour": with_positive, "distinct_behaviours": sorted(behaviours)})
+    return max(1, min(5, int(raw + 0.5))), evidence
+
+
+def _patience(replies: list) -> tuple[int | None, list[dict[str, Any]]]:
+    """Start calm at 5; lapses, interruptions and long silences take it down."""
+    if not replies:
+        return None, []
+    evidence = []
+    penalty = 0.0
+    for i, turn in replies:
+        negatives = [tag for tag in turn.tags if tag.dimension == "patience" and tag.polarity < 0]
+        for tag in negatives:
+            evidence.append(_tag_evidence(i, turn, tag))
+        penalty += min(len(negatives), 2)
+        if turn.interrupted:
+            penalty += 0.5
+            evidence.append({"kind": "interrupted", "turn": i, "t": round(turn.t, 3), "detail": "sent while the customer was still typing"})
+        if turn.latency is not None and turn.latency > SLOW_REPLY:
+            penalty += 0.5
+            evidence.append({"kind": "slow_reply", "turn": i, "t": round(turn.t, 3), "seconds": turn.latency})
+    if not evidence:
+        evidence.append({"kind": "absence", "detail": f"no blame, sarcasm, shouting, dismissal or interruption in {len(replies)} replies"})
+    return max(1, min(5, int(5 - penalty + 0.5))), evidence

@@ -1,0 +1,15 @@
+"""Make candidate and author text safe to show on a screen, in a report or an export."""
+
+from __future__ import annotations
+
+# Control characters become their visible Unicode "control picture" (U+2400 block), so an ESC
+# shows as ␛ and cannot clear or restyle the terminal; newline and tab keep their meaning.
+_TABLE = {code: 0x2400 + code for code in range(0x20) if code not in (0x09, 0x0A)}
+_TABLE[0x7F] = 0x2421  # DEL
+_TABLE.update({code: 0xFFFD for code in range(0x80, 0xA0)})  # C1 controls (8-bit CSI and friends)
+_TABLE[0x0D] = 0x240D  # a lone CR would move the cursor to the line start
+
+
+def display_safe(text: str) -> str:
+    """Return `text` with control characters, ESC and DEL made visible; newlines and tabs stay."""
+    return text.replace("\r\n", "\n").translate(_TABLE)

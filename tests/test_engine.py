@@ -1,0 +1,173 @@
+"""The customer's state machine, driven with explicit times (no sleeping)."""
+
+from __future__ import annotations
+
+from simulator.engine import Conversation
+
+
+def kinds(events):
+    return [e.kind for e in events]
+
+
+def first_message_at(conv: Conversation) -> float:
+    conv.start(0.0)  # starts typing at once
+    due = conv.next_deadline()
+    conv.advance(due)  # delivers
+    return due
+
+
+def test_customer_types_before_the_first_message_for_a_time_set_by_persona_and_length(mini):
+    conv = Conversation(*mini)
+    events = conv.start(0.0)
+    assert kinds(events) == ["state", "customer_typing"]
+    assert conv.customer_typing
+    # think 1 s + 13 characters at 10 per second
+    assert conv.next_deadline() == 2.3
+    assert conv.advance(2.2) == []
+    events = conv.advance(2.3)
+    assert kinds(events) == ["customer_message"]
+    assert events[0].data["text"] == "Where is A-1?"  # placeholder filled from facts
+    assert not conv.customer_typing
+
+
+def test_empathy_moves_to_the_next_state_and_lowers_the_mood(mini):
+    conv = Conversation(*mini)
+    first_message_at(conv)
+    events = conv.reply("I'm so sorry about this.", 10.0)
+    assert conv.state == "talking"
+    assert conv.mood < 60
+    assert "mood" in kinds(events) and "state" in kinds(events)
+
+
+def test_rudeness_sends_the_customer_to_hostile_and_raises_the_mood(mini):
+    conv = Conversation(*mini)
+    first_message_at(conv)
+    conv.reply("Calm down, it is not my problem.", 10.0)
+    assert conv.state == "hostile"
+    assert conv.mood == 60 + 2 * 12
+
+
+def test_an_apology_brings_a_hostile_customer_back_only_below_the_mood_threshold(mini):
+    conv = Conversation(*mini)
+    first_message_at(conv)
+    conv.reply("Calm down, it is not my problem.", 10.0)  # mood 84
+    conv.reply("I apologise.", 12.0)  # 84 - 6 = 78 < 85
+    assert conv.state == "talking"
+
+
+def test_a_reply_that_fires_no_transition_gets_a_persona_reaction(mini):
+    conv = Conversation(*mini)
+    first_message_at(conv)
+    events = conv.reply("The weather is nice.", 10.0)
+    assert conv.state == "opening"
+    while not conv.turns[-1].role == "customer" or conv.customer_typing:
+        events = conv.advance(conv.next_deadline())
+    assert conv.turns[-1].text == "Hm."  # mood unchanged: the neutral reaction
+
+
+def test_scenario_cue_resolves_and_the_session_ends_after_the_farewell(mini):
+    conv = Conversation(*mini)
+    first_message_at(conv)
+    conv.reply("Sorry to hear that.", 10.0)
+    conv.reply("I will refund you today.", 30.0)
+    assert conv.outcome == "resolved"
+    assert not conv.finished  # the farewell is still being typed
+    events = conv.advance(60.0)
+    assert conv.finished
+    assert events[-1].kind == "end" and events[-1].data["outcome"] == "resolved"
+    assert conv.turns[-1].text == "Thanks."
+    assert conv.visited == ["opening", "talking", "done"]
+
+
+def test_replies_in_state_escalates_after_three_replies_without_progress(mini):
+    conv = Conversation(*mini)
+    first_message_at(conv)
+    conv.reply("Sorry.", 10.0)
+    for t in (20.0, 40.0, 60.0):
+        conv.advance(t)
+        conv.reply("Let me see.", t)
+    conv.advance(100.0)
+    assert conv.outcome == "escalated"
+    assert conv.visited[-1] == "manager"
+
+
+def test_silence_produces_nudges_then_the_customer_leaves(mini):
+    conv = Conversation(*mini)
+    at = first_message_at(conv)
+    assert conv.next_deadline() == at + 30
+    events = conv.advance(at + 30)
+    assert "nudge" in kinds(events)
+    events = conv.advance(at + 200)
+    assert kinds(events).count("nudge") == 1  # max 2 nudges, the third silence makes them leave
+    assert conv.outcome == "customer_left"
+    assert conv.finished
+    assert conv.turns[-1].text == "I'm leaving."
+    assert conv.mood == 60 + 3 * 5
+
+
+def test_a_nudge_waits_while_the_candidate_is_visibly_typing(mini):
+    conv = Conversation(*mini)
+    at = first_message_at(conv)
+    conv.keystroke(at + 28)
+    assert conv.next_deadline() == at + 28 + 5
+    assert "nudge" not in kinds(conv.advance(at + 31))
+
+
+def test_state_silence_transition_fires_instead_of_a_nudge(mini):
+    conv = Conversation(*mini)
+    first_message_at(conv)
+    conv.reply("Whatever.", 10.0)
+    conv.advance(15.0)  # "How dare you." delivered by now
+    assert conv.state == "hostile"
+    conv.advance(200.0)
+    assert conv.outcome == "escalated"
+    assert "manager" in conv.visited
+
+
+def test_time_limit_ends_the_session_as_time_up_with_extra_time(mini):
+    conv = Conversation(*mini, extra_time_pct=50)
+    first_message_at(conv)
+    conv.keystroke(0)
+    for t in range(5, 440, 20):  # keep replying neutrally so nobody leaves
+        conv.reply("Okay.", float(t))
+    assert not conv.finished
+    events = conv.advance(450.0)
+    assert conv.finished and conv.outcome == "time_up"
+    assert events[-1].t == 450.0  # 300 s + 50 %
+
+
+def test_mood_reaching_leave_threshold_makes_the_customer_leave(mini):
+    conv = Conversation(*mini)
+    first_message_at(conv)
+    conv.reply("Calm down, not my problem.", 10.0)  # 84
+    conv.reply("You are stupid and useless.", 12.0)  # 108 -> 100 >= 90
+    assert conv.outcome == "customer_left"
+
+
+def test_sending_while_the_customer_types_is_recorded_as_an_interruption(mini):
+    conv = Conversation(*mini)
+    conv.start(0.0)
+    conv.advance(0.5)
+    events = conv.reply("Hello?", 1.0)
+    send = next(e for e in events if e.kind == "send")
+    assert send.data["interrupted"] is True
+
+
+def test_abandon_ends_the_session_as_abandoned(mini):
+    conv = Conversation(*mini)
+    first_message_at(conv)
+    events = conv.abandon(20.0)
+    assert conv.outcome == "abandoned" and conv.finished
+    assert events[-1].kind == "end"
+
+
+def test_same_seed_gives_same_lines_and_different_seeds_can_differ(mini):
+    def lines(seed):
+        conv = Conversation(*mini, seed=seed)
+        first_message_at(conv)
+        conv.reply("Sorry.", 10.0)
+        conv.advance(30.0)
+        return [t.text for t in conv.turns]
+
+    assert lines(1) == lines(1)
+    assert {lines(s)[-1] for s in range(10)} == {"What now?", "So?"}
