@@ -12,7 +12,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import __version__
 from .model import Persona, Scenario
@@ -44,8 +44,10 @@ class SessionRecorder:
         source: str = "live",
         tagger_version: str = "",
         session_id: str | None = None,
+        on_connect: Callable[[Any], None] | None = None,
     ):
         self.db_path = Path(db_path)
+        self._on_connect = on_connect  # runs on the writer's own connection (pragmas, test limits)
         self.session_id = session_id or str(uuid.uuid4())
         self.fallback_path = self.db_path.with_name(self.db_path.name + ".fallback.jsonl")
         self.degraded: str | None = None  # set when the disk failed and events go to the fallback file
@@ -122,6 +124,8 @@ class SessionRecorder:
         try:
             db = connect(self.db_path)
             migrate(db)
+            if self._on_connect:
+                self._on_connect(db)
             with db.conn:
                 db["snapshots"].insert_all(self._snapshots, ignore=True)
                 candidate_id = db["candidates"].insert({"name": self._session["candidate"], "created_at": now_iso()}).last_pk

@@ -1,0 +1,95 @@
+"""The English tagger: behaviours, negation, evidence offsets, speed-minded design."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simulator.tagger import get_tagger
+
+
+def behaviours(text: str, names=()):
+    return {t.behaviour for t in get_tagger("en").tag(text, names)}
+
+
+@pytest.mark.parametrize(
+    "text,behaviour",
+    [
+        ("I'm really sorry this happened.", "apologise"),
+        ("I understand how frustrating this must be.", "acknowledge_feelings"),
+        ("Don't worry, I'll make sure it arrives.", "reassure"),
+        ("Could you tell me your order number?", "clarifying_question"),
+        ("When did you place the order?", "clarifying_question"),
+        ("I can offer you a full refund.", "propose_solution"),
+        ("Let me check with the courier.", "next_steps"),
+        ("Our policy allows returns within 30 days.", "give_information"),
+        ("So you are saying the parcel never arrived?", "paraphrase"),
+        ("Just to confirm, the order was placed on Monday.", "paraphrase"),
+        ("You should have read the delivery terms.", "blame"),
+        ("That's not my problem.", "dismiss"),
+        ("Please calm down.", "calm_down"),
+        ("Obviously the tracking page says so.", "sarcasm"),
+        ("WHY ARE YOU SHOUTING AT ME", "shouting"),
+        ("That is a stupid question.", "rudeness"),
+    ],
+)
+def test_behaviour_is_recognised(text, behaviour):
+    assert behaviour in behaviours(text)
+
+
+def test_customer_name_is_used():
+    tags = get_tagger().tag("Thank you, Marta.", ["Marta Jensen"])
+    assert [(t.behaviour, t.evidence) for t in tags] == [("use_name", "Marta")]
+
+
+def test_name_without_diacritics_still_counts():
+    assert "use_name" in behaviours("Paldies, Janis!", ["Jānis Bērziņš"])
+
+
+def test_not_my_problem_is_dismissal_but_no_problem_is_not():
+    assert "dismiss" in behaviours("Sorry, that is not my problem.")
+    assert not any(t.polarity < 0 for t in get_tagger().tag("No problem at all, happy to help!"))
+
+
+def test_negation_cancels_a_positive_cue():
+    assert "apologise" not in behaviours("I'm not sorry.")
+    assert "propose_solution" not in behaviours("I can't offer a refund.")
+
+
+def test_not_your_fault_reassures_instead_of_blaming():
+    found = behaviours("It is not your fault.")
+    assert "reassure" in found and "blame" not in found
+
+
+@pytest.mark.parametrize("text", ["What is your order number?", "Why did you choose express delivery?", "Have you checked your spam folder?", "Is the parcel damaged?", "Did you try restarting?"])
+def test_a_plain_question_is_never_a_negative_patience_tag(text):
+    assert not [t for t in get_tagger().tag(text) if t.dimension == "patience" and t.polarity < 0]
+
+
+def test_typos_of_fast_typists_are_still_recognised():
+    found = behaviours("sory, I undrestand")
+    assert {"apologise", "acknowledge_feelings"} <= found
+
+
+def test_evidence_offsets_point_into_the_original_text():
+    text = "Hej — I’m SO sorry, Jānis; could you confirm the order?"
+    for tag in get_tagger().tag(text, ["Jānis"]):
+        assert text[tag.start : tag.end] == tag.evidence
+
+
+def test_acronyms_and_order_numbers_are_not_shouting():
+    assert "shouting" not in behaviours("Your order NW-48213 ships via UPS, OK?")
+
+
+def test_tags_are_deterministic():
+    text = "Sorry, Marta. Could you confirm the order? I will send a new one within 2 days."
+    assert get_tagger().tag(text, ["Marta"]) == get_tagger().tag(text, ["Marta"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=600))
+def test_any_text_tags_without_error_and_spans_stay_inside(text):
+    for tag in get_tagger().tag(text, ["Ada"]):
+        assert 0 <= tag.start < tag.end <= len(text)
+        assert text[tag.start : tag.end] == tag.evidence
