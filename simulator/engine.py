@@ -12,6 +12,7 @@ from transitions import Machine
 from .model import Condition, Persona, Scenario, State
 from .tagger import Tag, get_tagger
 
+MAX_TYPING = 15.0  # longer looks like a stalled chat, however slow the persona types
 TYPING_GRACE = 5.0  # a keystroke this recent means the candidate is visibly typing: nudges wait
 DEFAULT_EFFECTS = {
     "patience-": 12.0,
@@ -252,7 +253,9 @@ class Conversation:
         text = self._outbox[0][0]
         typing = self.persona.typing
         self._typing_since = now
-        self._typing_due = now + typing.think + len(text) / typing.chars_per_second
+        # The opening message was written before the chat opened: it only waits the persona's think time.
+        composing = 0.0 if not self.turns else min(MAX_TYPING, len(text) / typing.chars_per_second)
+        self._typing_due = now + typing.think + composing
         self._emit("customer_typing", now, {"state": self.state, "until": round(self._typing_due, 3)})
 
     def _deliver(self, now: float) -> None:

@@ -158,3 +158,4 @@ class Rubric:
     behaviours_against: tuple[str, ...]
     descriptors: dict[int, str]
     core: bool = False
+    target_share: float = 1.0  # share of replies showing a behaviour that earns the top score

@@ -45,6 +45,7 @@ def load_rubrics() -> dict[str, Rubric]:
             behaviours_against=tuple(raw.get("against", ())),
             descriptors={int(k): v for k, v in raw["descriptors"].items()},
             core=bool(raw.get("core")),
+            target_share=float(raw.get("target_share", 1.0)),
         )
     return rubrics
 
@@ -79,7 +80,7 @@ def score_session(turns: Iterable[Any], rubrics: dict[str, Rubric] | None = None
         if dimension == "patience":
             value, evidence = _patience(replies)
         else:
-            value, evidence = _positive(dimension, replies)
+            value, evidence = _positive(dimension, replies, rubric.target_share if rubric else 1.0)
         if value is None and dimension in CORE_DIMENSIONS:
             value = 1  # core dimensions are always scored: no reply at all is the lowest anchor
             evidence = [{"kind": "absence", "detail": "the candidate sent no reply"}]
@@ -91,7 +92,7 @@ def score_session(turns: Iterable[Any], rubrics: dict[str, Rubric] | None = None
     return scores
 
 
-def _positive(dimension: str, replies: list) -> tuple[int | None, list[dict[str, Any]]]:
+def _positive(dimension: str, replies: list, target_share: float) -> tuple[int | None, list[dict[str, Any]]]:
     """Coverage of replies showing the behaviour, capped without variety, less what counts against."""
     evidence = []
     with_positive = 0
@@ -112,7 +113,7 @@ def _positive(dimension: str, replies: list) -> tuple[int | None, list[dict[str,
     if not replies or (not evidence and dimension not in CORE_DIMENSIONS):
         return None, []
     coverage = with_positive / len(replies)
-    raw = 1 + 4 * coverage
+    raw = 1 + 4 * min(1.0, coverage / target_share)
     if len(behaviours) < 2:
         raw = min(raw, 4)  # a single behaviour repeated is not the full range a 5 describes
     raw -= negatives

@@ -13,3 +13,16 @@ _TABLE[0x0D] = 0x240D  # a lone CR would move the cursor to the line start
 def display_safe(text: str) -> str:
     """Return `text` with control characters, ESC and DEL made visible; newlines and tabs stay."""
     return text.replace("\r\n", "\n").translate(_TABLE)
+
+
+def reflow(text: str) -> str:
+    """Join lines an author wrapped by hand into paragraphs; keep blank lines and list items."""
+    out: list[str] = []
+    for line in text.strip().splitlines():
+        stripped = line.strip()
+        starts_item = stripped[:2] in ("- ", "* ", "• ") or (stripped[:1].isdigit() and stripped[1:3] in (". ", ") "))
+        if out and out[-1] and stripped and not starts_item:
+            out[-1] += " " + stripped
+        else:
+            out.append(stripped)
+    return "\n".join(out)

@@ -16,15 +16,15 @@ def first_message_at(conv: Conversation) -> float:
     return due
 
 
-def test_customer_types_before_the_first_message_for_a_time_set_by_persona_and_length(mini):
+def test_opening_message_arrives_after_the_persona_think_time(mini):
     conv = Conversation(*mini)
     events = conv.start(0.0)
     assert kinds(events) == ["state", "customer_typing"]
     assert conv.customer_typing
-    # think 1 s + 13 characters at 10 per second
-    assert conv.next_deadline() == 2.3
-    assert conv.advance(2.2) == []
-    events = conv.advance(2.3)
+    # The opening line was written before the chat opened: only the persona's think time.
+    assert conv.next_deadline() == 1.0
+    assert conv.advance(0.9) == []
+    events = conv.advance(1.0)
     assert kinds(events) == ["customer_message"]
     assert events[0].data["text"] == "Where is A-1?"  # placeholder filled from facts
     assert not conv.customer_typing
@@ -146,11 +146,12 @@ def test_mood_reaching_leave_threshold_makes_the_customer_leave(mini):
 
 def test_sending_while_the_customer_types_is_recorded_as_an_interruption(mini):
     conv = Conversation(*mini)
-    conv.start(0.0)
-    conv.advance(0.5)
-    events = conv.reply("Hello?", 1.0)
+    at = first_message_at(conv)
+    conv.reply("The weather is nice.", at + 5)  # the customer starts typing "Hm."
+    events = conv.reply("Hello?", at + 5.5)
     send = next(e for e in events if e.kind == "send")
     assert send.data["interrupted"] is True
+    assert conv.turns[-1].interrupted
 
 
 def test_abandon_ends_the_session_as_abandoned(mini):
@@ -171,3 +172,11 @@ def test_same_seed_gives_same_lines_and_different_seeds_can_differ(mini):
 
     assert lines(1) == lines(1)
     assert {lines(s)[-1] for s in range(10)} == {"What now?", "So?"}
+
+
+def test_later_messages_take_think_time_plus_length_at_the_persona_speed(mini):
+    conv = Conversation(*mini)
+    at = first_message_at(conv)
+    events = conv.reply("The weather is nice.", at + 5)  # no transition: the neutral reaction "Hm."
+    typing = next(e for e in events if e.kind == "customer_typing")
+    assert typing.data["until"] == round(at + 5 + 1 + len("Hm.") / 10, 3)

@@ -1,0 +1,160 @@
+"""A live candidate session: the conversation, the clock and the recorder, with no screen attached."""
+
+from __future__ import annotations
+
+import random
+import time
+from pathlib import Path
+from typing import Callable
+
+from .engine import Conversation, Event
+from .model import Persona, Scenario
+from .recorder import SessionRecorder
+from .scoring import score_session
+from .tagger import get_tagger
+
+NOTICE_VERSION = "2026-11-1"  # bump when the notice text changes: consent is stored against it
+MAX_REPLY = 4000
+
+
+def edit_diff(before: str, after: str) -> dict:
+    """The smallest single replacement turning `before` into `after`: {at, remove, insert}."""
+    start = 0
+    limit = min(len(before), len(after))
+    while start < limit and before[start] == after[start]:
+        start += 1
+    end_b, end_a = len(before), len(after)
+    while end_b > start and end_a > start and before[end_b - 1] == after[end_a - 1]:
+        end_b -= 1
+        end_a -= 1
+    return {"at": start, "remove": end_b - start, "insert": after[start:end_a]}
+
+
+def apply_edit(value: str, edit: dict) -> str:
+    """Replay one recorded edit on the input's value."""
+    at = edit["at"]
+    return value[:at] + edit["insert"] + value[at + edit["remove"] :]
+
+
+class LiveSession:
+    """Ties the engine to a clock and a recorder; the screen calls it and draws what it returns."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        persona: Persona,
+        db_path: str | Path,
+        *,
+        seed: int | None = None,
+        extra_time_pct: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.scenario = scenario
+        self.persona = persona
+        self.db_path = Path(db_path)
+        self.seed = random.SystemRandom().randrange(2**31) if seed is None else seed
+        self.extra_time_pct = extra_time_pct
+        self.clock = clock
+        self.conversation = Conversation(scenario, persona, seed=self.seed, extra_time_pct=extra_time_pct)
+        self.recorder: SessionRecorder | None = None
+        self.candidate: str | None = None
+        self._t0: float | None = None
+        self._value = ""
+        self._closed = False
+
+    @property
+    def time_limit(self) -> float:
+        """The limit with any extra time."""
+        return self.conversation.time_limit
+
+    @property
+    def started(self) -> bool:
+        return self._t0 is not None
+
+    def now(self) -> float:
+        """Seconds since the candidate started."""
+        return 0.0 if self._t0 is None else self.clock() - self._t0
+
+    def remaining(self) -> float:
+        """Seconds left on the visible countdown."""
+        return max(0.0, self.time_limit - self.now())
+
+    def begin(self, candidate: str) -> list[Event]:
+        """Consent given: open the store (in the writer thread), record consent, start the customer."""
+        self.candidate = candidate
+        self.recorder = SessionRecorder(
+            self.db_path,
+            self.scenario,
+            self.persona,
+            candidate,
+            seed=self.seed,
+            extra_time_pct=self.extra_time_pct,
+            source="live",
+            tagger_version=get_tagger(self.scenario.language).version,
+        ).start()
+        self._t0 = self.clock()
+        self._record("consent", 0.0, {"notice_version": NOTICE_VERSION, "extra_time_pct": self.extra_time_pct, "time_limit": self.time_limit})
+        return self._engine(self.conversation.start(0.0))
+
+    def advance(self) -> list[Event]:
+        """Let the customer act on the clock."""
+        if not self.started or self.conversation.finished:
+            return []
+        return self._engine(self.conversation.advance(self.now()))
+
+    def edit(self, value: str) -> None:
+        """The input changed: record the keystroke-level edit."""
+        if not self.started or value == self._value:
+            return
+        now = self.now()
+        self._record("edit", now, edit_diff(self._value, value))
+        self._value = value
+        self.conversation.keystroke(now)
+
+    def paste(self, text: str, kept: int) -> None:
+        """A paste, recorded whole, with how much of it the input kept."""
+        if self.started:
+            self._record("paste", self.now(), {"text": text, "length": len(text), "kept": kept, "truncated": kept < len(text)})
+
+    def send(self, text: str) -> list[Event]:
+        """The candidate sends a reply."""
+        if not self.started or not text.strip() or self.conversation.finished:
+            return []
+        events = self._engine(self.conversation.reply(text, self.now()))
+        return events
+
+    def focus(self, focused: bool) -> None:
+        """The terminal reported focus lost or regained."""
+        if self.started:
+            self._record("focus", self.now(), {"focused": focused})
+
+    def abandon(self) -> list[Event]:
+        """The candidate confirmed leaving."""
+        if not self.started:
+            return []
+        return self._engine(self.conversation.abandon(self.now()))
+
+    def flush(self) -> None:
+        """Commit what is queued now (on SIGTERM/SIGHUP)."""
+        if self.recorder:
+            self.recorder.flush(timeout=2.0)
+
+    def close(self) -> None:
+        """Store the scores (when the session ended) and stop the writer."""
+        if self._closed or not self.recorder:
+            return
+        self._closed = True
+        if self.conversation.finished:
+            scores = score_session(self.conversation.turns)
+            self.recorder.save_scores({dim: s.to_dict() for dim, s in scores.items()})
+        self.recorder.close()
+
+    def _engine(self, events: list[Event]) -> list[Event]:
+        for event in events:
+            data = dict(event.data)
+            self._record(event.kind, event.t, data, data.pop("conversation", 1))
+        return events
+
+    def _record(self, kind: str, t: float, data: dict, conversation: int = 1) -> None:
+        if self.recorder:
+            self.recorder.record(kind, round(t * 1000), data, conversation)

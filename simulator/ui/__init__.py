@@ -1,0 +1,1 @@
+"""The terminal screens: one client of the core among others."""

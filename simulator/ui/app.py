@@ -1,0 +1,171 @@
+"""The candidate app: notice, chat, end; one factory used by the CLI, tests and benchmarks."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from typing import Callable
+
+from textual import events, on, work
+from textual.app import App
+from textual.binding import Binding
+
+from ..model import Persona, Scenario
+from ..session import LiveSession
+from .chat import ChatScreen
+from .confirm import ConfirmQuit
+from .end import EndScreen
+from .notice import NoticeScreen
+
+
+class CandidateApp(App[str | None]):
+    """The candidate's session; no key ends it without a confirmation."""
+
+    TITLE = "rolesim"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("ctrl+q", "request_quit", "Leave", priority=True, show=False, id="candidate.leave", tooltip="Ask to leave the session"),
+        Binding("ctrl+c", "request_quit", "Leave", priority=True, show=False, id="candidate.leave_ctrl_c"),
+        Binding("escape", "request_quit", "Leave", priority=True, show=False, id="candidate.leave_escape"),
+    ]
+
+    def __init__(
+        self,
+        session: LiveSession,
+        candidate: str | None = None,
+        *,
+        tick_interval: float = 0.1,
+        auto_consent: bool = False,
+        exit_after_first_message: bool = False,
+    ):
+        super().__init__()
+        self.session = session
+        self.candidate = candidate
+        self.tick_interval = tick_interval
+        self.auto_consent = auto_consent
+        self.exit_after_first_message = exit_after_first_message
+        self.outcome: str | None = None
+        self._asking = False
+
+    def on_mount(self) -> None:
+        s = self.session
+        self.push_screen(NoticeScreen(s.scenario.title, s.scenario.brief, s.time_limit, s.extra_time_pct, self.candidate))
+        if self.auto_consent and self.candidate:
+            self.call_after_refresh(self._begin, self.candidate)
+
+    @on(NoticeScreen.Accepted)
+    def accepted(self, event: NoticeScreen.Accepted) -> None:
+        self._begin(event.candidate)
+
+    def _begin(self, candidate: str) -> None:
+        if self.session.started:
+            return
+        first = self.session.begin(candidate)
+        self.switch_screen(ChatScreen(self.session, first, self.tick_interval))
+
+    def first_message_drawn(self) -> None:
+        """Called when a customer message is on screen (the cold-start benchmark stops here)."""
+        if self.exit_after_first_message:
+            self.call_after_refresh(self.exit, "first_message")
+
+    def session_ended(self, outcome: str | None) -> None:
+        """The engine reached an end: store scores off the UI thread, thank the candidate."""
+        self.outcome = outcome
+        self._close_session()
+        self.switch_screen(EndScreen(outcome))
+
+    @work(thread=True, exclusive=True, group="close")
+    def _close_session(self) -> None:
+        self.session.close()
+
+    def action_request_quit(self) -> None:
+        """Ctrl+Q, Ctrl+C or Escape: ask first; a second press while asking means 'stay'."""
+        if isinstance(self.screen, ConfirmQuit):
+            self.screen.dismiss(False)
+            return
+        if isinstance(self.screen, EndScreen) or self._asking:
+            if isinstance(self.screen, EndScreen):
+                self.exit(self.outcome)
+            return
+        if not self.session.started:
+            question, detail = "Leave without starting?", "Nothing has been recorded yet."
+        else:
+            question, detail = "Leave the session?", "Your replies so far are kept, and the session ends now. You cannot come back to it."
+        self._asking = True
+        self.push_screen(ConfirmQuit(question, detail), self._quit_answered)
+
+    def _quit_answered(self, leave: bool | None) -> None:
+        self._asking = False
+        if not leave:
+            return
+        if not self.session.started:
+            self.exit(None)
+            return
+        chat = self.screen if isinstance(self.screen, ChatScreen) else None
+        events_ = self.session.abandon()
+        if chat:
+            chat._show(events_)
+        elif not isinstance(self.screen, EndScreen):
+            self.session_ended(self.session.conversation.outcome)
+
+    def on_app_blur(self, event: events.AppBlur) -> None:
+        self.session.focus(False)
+
+    def on_app_focus(self, event: events.AppFocus) -> None:
+        self.session.focus(True)
+
+
+def build_candidate_app(
+    scenario: Scenario,
+    persona: Persona,
+    db_path,
+    candidate: str | None = None,
+    *,
+    seed: int | None = None,
+    extra_time_pct: float = 0.0,
+    clock: Callable[[], float] = time.monotonic,
+    tick_interval: float = 0.1,
+    auto_consent: bool = False,
+    exit_after_first_message: bool = False,
+) -> CandidateApp:
+    """The one way to make the candidate app: the CLI, the tests and the benchmark all use it."""
+    session = LiveSession(scenario, persona, db_path, seed=seed, extra_time_pct=extra_time_pct, clock=clock)
+    return CandidateApp(session, candidate, tick_interval=tick_interval, auto_consent=auto_consent, exit_after_first_message=exit_after_first_message)
+
+
+DEFAULT_SCENARIO = "late-parcel"
+
+
+def run_candidate(args) -> int:
+    """`rolesim run`: pick the scenario, open the app, make sure every event is flushed after."""
+    from ..cli import CliError, _library
+    from ..store import default_db_path
+
+    library = _library(args)
+    scenario_id = args.scenario or (DEFAULT_SCENARIO if DEFAULT_SCENARIO in library.scenarios else next(iter(sorted(library.scenarios)), None))
+    if scenario_id is None:
+        raise CliError("no scenarios found; see docs/authoring.md")
+    scenario = library.scenario(scenario_id)
+    persona = library.persona_for(scenario)
+    if args.extra_time < 0:
+        raise CliError("--extra-time must be 0 or more")
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise CliError("rolesim run needs a terminal (for scripted sessions use: rolesim play)")
+    app = build_candidate_app(scenario, persona, args.db or default_db_path(), args.candidate, seed=args.seed, extra_time_pct=args.extra_time)
+
+    def on_signal(signum, frame):
+        # Commit what is queued, then leave cleanly so the terminal is restored; no end event: incomplete.
+        app.session.flush()
+        app.exit(None)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, on_signal)
+    try:
+        app.run()
+    finally:
+        app.session.close()
+    recorder = app.session.recorder
+    if recorder:
+        print(f"Session {recorder.session_id} saved to {app.session.db_path}" + (f" (with problems: {recorder.degraded})" if recorder.degraded else ""))
+    return 0

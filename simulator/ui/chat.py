@@ -1,0 +1,144 @@
+"""The chat: the customer's messages, the countdown, the reply input and the brief."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Static, TextArea
+
+from ..engine import Event
+from ..session import MAX_REPLY, LiveSession
+from ..text import display_safe, reflow
+from .reply_box import ReplyBox
+
+
+def clock_text(seconds: float) -> str:
+    """Seconds as m:ss, rounded up so 0:00 means the time is really over."""
+    whole = int(seconds) + (seconds % 1 > 0)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+class ChatMessage(Vertical):
+    """One message: who and when, then the text exactly as written."""
+
+    DEFAULT_CSS = """
+    ChatMessage { height: auto; margin: 0 0 1 0; }
+    ChatMessage .who { text-style: bold; }
+    ChatMessage.customer .who { color: $warning; }
+    ChatMessage.candidate .who { color: $accent; }
+    ChatMessage.candidate { padding-left: 4; }
+    ChatMessage.nudge .body { text-style: italic; }
+    """
+
+    def __init__(self, who: str, text: str, t: float, role: str, nudge: bool = False):
+        super().__init__(classes=role + (" nudge" if nudge else ""))
+        self.who = who
+        self.text = text
+        self.t = t
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(f"{display_safe(self.who)} · {clock_text(self.t)}"), classes="who")
+        yield Static(Content(display_safe(self.text)), classes="body")
+
+
+class ChatScreen(Screen):
+    """The candidate's timed chat; it drives the engine from one timer."""
+
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+
+    def __init__(self, session: LiveSession, first_events: list[Event], tick_interval: float = 0.1):
+        super().__init__()
+        self.session = session
+        self.first_events = first_events
+        self.tick_interval = tick_interval
+        self.ended = False
+
+    def compose(self) -> ComposeResult:
+        scenario = self.session.scenario
+        with Horizontal(id="topbar"):
+            yield Static(Content(display_safe(scenario.title)), id="title")
+            yield Static(Content(""), id="countdown")
+        yield Static(Content(""), id="banner")
+        with Horizontal(id="body"):
+            with Vertical(id="chat"):
+                yield VerticalScroll(id="transcript")
+                yield Static(Content(""), id="typing")
+                yield ReplyBox(id="reply")
+                yield Static(Content(""), id="hint")
+            with VerticalScroll(id="side"):
+                yield Static(Content("Your brief"), classes="side-heading")
+                yield Static(Content(display_safe(reflow(scenario.brief))), id="brief")
+                yield Static(Content("Reference notes"), classes="side-heading")
+                yield Static(Content(display_safe(reflow(scenario.reference))), id="reference")
+
+    def on_mount(self) -> None:
+        self.query_one(ReplyBox).focus()
+        self._show(self.first_events)
+        self._refresh_status()
+        self.set_interval(self.tick_interval, self.tick)
+
+    def tick(self) -> None:
+        """One beat of the clock: let the customer act, redraw the countdown."""
+        if self.ended:
+            return
+        self._show(self.session.advance())
+        self._refresh_status()
+
+    def _show(self, events: list[Event]) -> None:
+        transcript = self.query_one("#transcript", VerticalScroll)
+        persona = self.session.persona.name
+        for event in events:
+            if event.kind == "customer_message":
+                transcript.mount(ChatMessage(persona, event.data["text"], event.t, "customer", event.data.get("nudge", False)))
+                transcript.scroll_end(animate=False)
+                self.app.first_message_drawn()
+            elif event.kind == "send":
+                transcript.mount(ChatMessage("You", event.data["text"], event.t, "candidate"))
+                transcript.scroll_end(animate=False)
+            elif event.kind == "end":
+                self.ended = True
+                self.app.session_ended(event.data.get("outcome"))
+
+    def _refresh_status(self) -> None:
+        remaining = self.session.remaining()
+        countdown = self.query_one("#countdown", Static)
+        countdown.update(Content(f"Time left {clock_text(remaining)}"))
+        countdown.set_class(remaining <= 60, "low")
+        typing = self.session.conversation.customer_typing
+        self.query_one("#typing", Static).update(Content(f"{display_safe(self.session.persona.name)} is typing…" if typing else ""))
+        recorder = self.session.recorder
+        if recorder and recorder.degraded:
+            banner = self.query_one("#banner", Static)
+            banner.update(Content("Recording problem — please tell the invigilator. " + display_safe(recorder.degraded)))
+            banner.add_class("shown")
+
+    @on(ReplyBox.Submitted)
+    def submitted(self, event: ReplyBox.Submitted) -> None:
+        if self.ended or not event.text.strip():
+            return
+        self._show(self.session.send(event.text))
+        event.reply_box.clear()
+        self._refresh_status()
+
+    @on(TextArea.Changed, "#reply")
+    def changed(self, event: TextArea.Changed) -> None:
+        text = event.text_area.text
+        self.session.edit(text)
+        hint = self.query_one("#hint", Static)
+        if not hint.has_class("truncated"):
+            hint.update(Content(f"Enter sends · Ctrl+J new line · {len(text)}/{MAX_REPLY}"))
+
+    @on(ReplyBox.Pasted)
+    def pasted(self, event: ReplyBox.Pasted) -> None:
+        self.session.paste(event.text, event.kept)
+        hint = self.query_one("#hint", Static)
+        if event.kept < len(event.text):
+            hint.update(Content(f"Your paste was {len(event.text):,} characters; the reply keeps the first {MAX_REPLY:,}."))
+            hint.add_class("truncated")
+        else:
+            hint.remove_class("truncated")

@@ -1,0 +1,48 @@
+"""Ask before the candidate leaves: a wrong key must never end a session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+
+class ConfirmQuit(ModalScreen[bool]):
+    """Leave or stay; staying is the default and what Escape does."""
+
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    BINDINGS = [Binding("escape", "stay", "Stay", show=False)]
+
+    def __init__(self, question: str, detail: str, leave_label: str = "Leave"):
+        super().__init__()
+        self.question = question
+        self.detail = detail
+        self.leave_label = leave_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Content(self.question), id="question")
+            yield Static(Content(self.detail), id="detail")
+            with Horizontal(id="buttons"):
+                yield Button("Stay", id="stay", variant="primary")
+                yield Button(self.leave_label, id="leave", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#stay", Button).focus()
+
+    def action_stay(self) -> None:
+        self.dismiss(False)
+
+    @on(Button.Pressed, "#stay")
+    def stay(self) -> None:
+        self.dismiss(False)
+
+    @on(Button.Pressed, "#leave")
+    def leave(self) -> None:
+        self.dismiss(True)

@@ -1,0 +1,59 @@
+"""Scores come with the descriptor they matched and the evidence behind them."""
+
+from __future__ import annotations
+
+from simulator.engine import Turn
+from simulator.scoring import load_rubrics, score_session
+from simulator.tagger import get_tagger
+
+
+def session(*replies, latency=10.0, interrupted=False):
+    turns = []
+    for i, text in enumerate(replies):
+        turns.append(Turn("customer", "Where is my order?", i * 30.0, "s"))
+        turns.append(Turn("candidate", text, i * 30.0 + latency, "s", get_tagger().tag(text, ["Marta"]), interrupted=interrupted, latency=latency))
+    return turns
+
+
+def test_core_rubrics_have_definitions_and_anchor_descriptors():
+    rubrics = load_rubrics()
+    for dim in ("patience", "empathy", "problem_solving"):
+        assert rubrics[dim].core and rubrics[dim].definition
+        assert set(rubrics[dim].descriptors) == {1, 3, 5}
+
+
+def test_a_rude_reply_lowers_patience_and_names_the_words():
+    scores = score_session(session("Calm down.", "That is not my problem.", "Whatever."))
+    assert scores["patience"].score == 2
+    words = [e["evidence"] for e in scores["patience"].evidence if e["kind"] == "tag"]
+    assert words == ["Calm down", "not my problem", "Whatever"]
+    assert scores["patience"].descriptor == load_rubrics()["patience"].descriptors[1]
+
+
+def test_varied_empathy_in_most_replies_scores_five_with_its_evidence():
+    scores = score_session(session("I'm so sorry, Marta.", "I understand how frustrating this is.", "Don't worry, I'll make sure it is sorted."))
+    empathy = scores["empathy"]
+    assert empathy.score == 5 and empathy.anchor == 5
+    assert {e["behaviour"] for e in empathy.evidence if e["kind"] == "tag"} >= {"apologise", "acknowledge_feelings", "reassure", "use_name"}
+
+
+def test_one_behaviour_repeated_cannot_reach_five():
+    assert score_session(session("Sorry.", "Sorry.", "Sorry."))["empathy"].score == 4
+
+
+def test_core_dimensions_are_always_scored_and_others_only_with_evidence():
+    scores = score_session(session("OK."))
+    assert all(scores[d].score is not None for d in ("patience", "empathy", "problem_solving"))
+    assert scores["communication"].score is None and scores["helpfulness"].score is None
+
+
+def test_interruptions_and_slow_replies_count_against_patience_with_timings():
+    scores = score_session(session("OK.", "OK.", latency=200.0, interrupted=True))
+    kinds = [e["kind"] for e in scores["patience"].evidence]
+    assert kinds.count("interrupted") == 2 and kinds.count("slow_reply") == 2
+    assert scores["patience"].score == 3
+
+
+def test_a_silent_candidate_gets_the_lowest_core_scores_with_a_reason():
+    scores = score_session([Turn("customer", "Hello?", 0.0, "s")])
+    assert scores["empathy"].score == 1 and scores["empathy"].evidence[0]["kind"] == "absence"
