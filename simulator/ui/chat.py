@@ -138,7 +138,7 @@ class ChatScreen(Screen):
         self.session.paste(event.text, event.kept)
         hint = self.query_one("#hint", Static)
         if event.kept < len(event.text):
-            hint.update(Content(f"Your paste was {len(event.text):,} characters; the reply keeps the first {MAX_REPLY:,}."))
+            hint.update(Content(f"Paste cut: the reply keeps the first {MAX_REPLY:,} of {len(event.text):,} characters."))
             hint.add_class("truncated")
         else:
             hint.remove_class("truncated")
