@@ -225,6 +225,9 @@ async def test_the_end_screen_thanks_and_shows_no_scores(mini, tmp_path):
         for text in ("I'm so sorry.", "I will refund you today."):
             await pilot.press(*text, "enter")
             await pilot.pause()
+        await at(app, pilot, 5.0)  # the farewell has arrived: it stays readable for a moment
+        assert isinstance(app.screen, ChatScreen) and "The chat has ended." in screen_text(app)
+        assert app.screen.query_one(ReplyBox).read_only
         await at(app, pilot, 60.0)
         assert isinstance(app.screen, EndScreen)
         drawn = screen_text(app).lower()

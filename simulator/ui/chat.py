@@ -46,6 +46,9 @@ class ChatMessage(Vertical):
         yield Static(Content(display_safe(self.text)), classes="body")
 
 
+READ_LAST_MESSAGE = 4.0  # seconds the chat stays up after the customer's farewell, to read it
+
+
 class ChatScreen(Screen):
     """The candidate's timed chat; it drives the engine from one timer."""
 
@@ -57,6 +60,8 @@ class ChatScreen(Screen):
         self.first_events = first_events
         self.tick_interval = tick_interval
         self.ended = False
+        self.ended_at: float | None = None
+        self.outcome: str | None = None
 
     def compose(self) -> ComposeResult:
         scenario = self.session.scenario
@@ -84,10 +89,12 @@ class ChatScreen(Screen):
 
     def tick(self) -> None:
         """One beat of the clock: let the customer act, redraw the countdown."""
-        if self.ended:
-            return
-        self._show(self.session.advance())
-        self._refresh_status()
+        if not self.ended:
+            self._show(self.session.advance())
+            self._refresh_status()
+        if self.ended_at is not None and self.session.now() >= self.ended_at + READ_LAST_MESSAGE:
+            self.ended_at = None
+            self.app.session_ended(self.outcome)
 
     def _show(self, events: list[Event]) -> None:
         transcript = self.query_one("#transcript", VerticalScroll)
@@ -101,16 +108,31 @@ class ChatScreen(Screen):
                 transcript.mount(ChatMessage("You", event.data["text"], event.t, "candidate"))
                 transcript.scroll_end(animate=False)
             elif event.kind == "end":
-                self.ended = True
-                self.app.session_ended(event.data.get("outcome"))
+                self._end(event.data.get("outcome"), event.t)
+
+    def _end(self, outcome: str | None, at: float) -> None:
+        self.ended = True
+        self.outcome = outcome
+        box = self.query_one(ReplyBox)
+        box.read_only = True
+        box.blur()
+        if outcome in ("time_up", "abandoned"):
+            self.app.session_ended(outcome)
+        else:  # the customer said goodbye: leave the farewell on screen a moment
+            self.ended_at = at
 
     def _refresh_status(self) -> None:
         remaining = self.session.remaining()
         countdown = self.query_one("#countdown", Static)
         countdown.update(Content(f"Time left {clock_text(remaining)}"))
         countdown.set_class(remaining <= 60, "low")
-        typing = self.session.conversation.customer_typing
-        self.query_one("#typing", Static).update(Content(f"{display_safe(self.session.persona.name)} is typing…" if typing else ""))
+        if self.ended:
+            status = "The chat has ended."
+        elif self.session.conversation.customer_typing:
+            status = f"{display_safe(self.session.persona.name)} is typing…"
+        else:
+            status = ""
+        self.query_one("#typing", Static).update(Content(status))
         recorder = self.session.recorder
         if recorder and recorder.degraded:
             banner = self.query_one("#banner", Static)
