@@ -91,9 +91,9 @@ def cmd_play(args) -> int:
     recorder = None
     if args.db:
         from .recorder import SessionRecorder
-        from .tagger import get_tagger
+        from .tagger import tagger_version
 
-        recorder = SessionRecorder(args.db, scenario, persona, args.candidate, seed=args.seed, source="scripted", tagger_version=get_tagger(scenario.language).version).start()
+        recorder = SessionRecorder(args.db, scenario, persona, args.candidate, seed=args.seed, source="scripted", tagger_version=tagger_version(scenario.language)).start()
     try:
         result = play(scenario, persona, replies, seed=args.seed, recorder=recorder)
     finally:

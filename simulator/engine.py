@@ -98,8 +98,8 @@ class Conversation:
         self.seed = seed
         self.conversation_id = conversation_id
         self.rng = random.Random(seed)
-        self.tagger = get_tagger(scenario.language)
-        self.cue_lexicon = self.tagger.cue_lexicon(scenario.cues)
+        self._tagger = None  # built on the first reply: starting a session must not wait for it
+        self._cue_lexicon = None
         self.names = tuple(n for n in (scenario.facts.get("customer_name"), persona.name) if n)
         self.facts = _Facts(scenario.facts)
         self.facts.setdefault("customer_name", persona.name)
@@ -291,7 +291,10 @@ class Conversation:
         self.advance(now)
         if self.finished or self.outcome is not None:
             return self._drain()
-        tags, cues = self.tagger.analyse(text, self.names, self.cue_lexicon)
+        if self._tagger is None:
+            self._tagger = get_tagger(self.scenario.language)
+            self._cue_lexicon = self._tagger.cue_lexicon(self.scenario.cues)
+        tags, cues = self._tagger.analyse(text, self.names, self._cue_lexicon)
         interrupted = self._typing_due is not None
         latency = None if self._last_customer is None else round(now - self._last_customer, 3)
         self.turns.append(Turn("candidate", text, now, self.state, tags, interrupted=interrupted, latency=latency))

@@ -11,7 +11,7 @@ from .engine import Conversation, Event
 from .model import Persona, Scenario
 from .recorder import SessionRecorder
 from .scoring import score_session
-from .tagger import get_tagger
+from .tagger import tagger_version
 
 NOTICE_VERSION = "2026-11-1"  # bump when the notice text changes: consent is stored against it
 MAX_REPLY = 4000
@@ -90,11 +90,16 @@ class LiveSession:
             seed=self.seed,
             extra_time_pct=self.extra_time_pct,
             source="live",
-            tagger_version=get_tagger(self.scenario.language).version,
-        ).start()
+            tagger_version=tagger_version(self.scenario.language),
+        )  # its writer thread starts after the chat's first frame: start_recording()
         self._t0 = self.clock()
         self._record("consent", 0.0, {"notice_version": NOTICE_VERSION, "extra_time_pct": self.extra_time_pct, "time_limit": self.time_limit})
         return self._engine(self.conversation.start(0.0))
+
+    def start_recording(self) -> None:
+        """Start the writer thread (events queued until now are kept and written first)."""
+        if self.recorder:
+            self.recorder.start()
 
     def advance(self) -> list[Event]:
         """Let the customer act on the clock."""
@@ -137,6 +142,7 @@ class LiveSession:
     def flush(self) -> None:
         """Commit what is queued now (on SIGTERM/SIGHUP)."""
         if self.recorder:
+            self.recorder.start()
             self.recorder.flush(timeout=2.0)
 
     def close(self) -> None:
@@ -147,6 +153,7 @@ class LiveSession:
         if self.conversation.finished:
             scores = score_session(self.conversation.turns)
             self.recorder.save_scores({dim: s.to_dict() for dim, s in scores.items()})
+        self.recorder.start()  # a session closed before its first frame still gets written
         self.recorder.close()
 
     def _engine(self, events: list[Event]) -> list[Event]:

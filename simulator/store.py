@@ -8,9 +8,10 @@ import os
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
 
 DEFAULT_DB = Path("transcripts") / "rolesim.sqlite"
 
@@ -20,8 +21,10 @@ def default_db_path() -> Path:
     return Path(os.environ.get("ROLESIM_DB") or DEFAULT_DB)
 
 
-def connect(path: str | Path) -> sqlite_utils.Database:
+def connect(path: str | Path) -> "sqlite_utils.Database":
     """Open the database for this thread, in WAL mode with full fsync on commit."""
+    import sqlite_utils  # here, not at the top: the candidate's first frame must not wait for it
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), timeout=10)
@@ -32,7 +35,7 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     return db
 
 
-def _initial(db: sqlite_utils.Database) -> None:
+def _initial(db: "sqlite_utils.Database") -> None:
     db["candidates"].create({"id": int, "name": str, "created_at": str}, pk="id", not_null={"name"})
     db["snapshots"].create({"hash": str, "kind": str, "path": str, "text": str}, pk="hash")
     db["sessions"].create(
@@ -122,12 +125,12 @@ def _initial(db: sqlite_utils.Database) -> None:
 
 
 # Named, ordered, never edited once shipped: a new schema change is a new entry.
-MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+MIGRATIONS: list[tuple[str, Callable[["sqlite_utils.Database"], None]]] = [
     ("0001_initial", _initial),
 ]
 
 
-def migrate(db: sqlite_utils.Database) -> list[str]:
+def migrate(db: "sqlite_utils.Database") -> list[str]:
     """Apply the migrations this database has not had yet; return their names."""
     if "migrations" not in db.table_names():
         db["migrations"].create({"name": str, "applied_at": str}, pk="name")
@@ -143,7 +146,7 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     return applied
 
 
-def schema_version(db: sqlite_utils.Database) -> str | None:
+def schema_version(db: "sqlite_utils.Database") -> str | None:
     """The name of the newest migration applied."""
     if "migrations" not in db.table_names():
         return None

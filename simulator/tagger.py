@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from bisect import bisect_right
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import yaml
 
 from . import __version__
 
-TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-SENTENCE_END = re.compile(r"[.!?;]+|\n")
+WORD = re.compile(r"[\w'’]+")  # the cheapest pattern that keeps "don't" whole; quotes are trimmed from evidence
+QUOTES = "'’"
+BREAK = re.compile(r"[.!?;\n]")  # what ends a sentence: a cue never spans one
 GAP = 3  # how many words "..." in a cue may skip
 TYPO_MIN = 5  # words shorter than this get no typo variants: too many real words collide
 
 
-@dataclass(frozen=True)
-class Tag:
+class Tag(NamedTuple):
     """One behaviour found in a reply: what, where (code-point offsets) and by which rule."""
 
     dimension: str
@@ -33,22 +33,12 @@ class Tag:
 
     def to_dict(self) -> dict:
         """The TAG shape of PRODUCT.md."""
-        return asdict(self)
+        return self._asdict()
 
     @property
     def signed(self) -> str:
         """The dimension with its sign, as conditions name it: 'empathy+'."""
         return self.dimension + ("+" if self.polarity > 0 else "-")
-
-
-@dataclass(frozen=True)
-class Token:
-    """A word of the reply: its span in the original text, folded form and sentence."""
-
-    start: int
-    end: int
-    folded: str
-    sentence: int
 
 
 _fold_cache: dict[str, str] = {}
@@ -67,139 +57,183 @@ def fold(word: str) -> str:
     return found
 
 
-def tokenize(text: str) -> list[Token]:
-    """Split a reply into words with their offsets and sentence numbers."""
-    ends = [m.start() for m in SENTENCE_END.finditer(text)]
-    tokens = []
-    sentence = 0
-    for m in TOKEN.finditer(text):
-        start = m.start()
-        while sentence < len(ends) and ends[sentence] < start:
-            sentence += 1
-        tokens.append(Token(start, m.end(), fold(m.group()), sentence))
-    return tokens
-
-
-@dataclass(frozen=True)
-class _Cue:
+class _Cue(NamedTuple):
     parts: tuple[tuple[str, str], ...]  # ("k", key) | ("p", prefix) | ("g", "")
     behaviour: str
     rule: str
     negatable: bool
 
 
-class Lexicon:
-    """A compiled set of cue phrases: dictionaries keyed by stem, not regexes."""
+class _Word(NamedTuple):
+    """What the lexicon knows of one written word, computed once and cached."""
 
-    def __init__(self, stemmer_name: str | None, negators: Iterable[str] = ()):
+    folded: str
+    key: str
+    starts: tuple[_Cue, ...]  # cues whose first part this word matches (not those indexed by pairs)
+    pairs: bool  # some cue starts with this word and a following key word
+    shout: bool  # written in capitals, and not an acronym
+
+
+class Lexicon:
+    """A compiled set of cue phrases: dictionaries keyed by stem (and the next stem), not regexes."""
+
+    def __init__(self, stemmer_name: str | None, negators: Iterable[str] = (), contractions: dict[str, str] | None = None, acronyms: Iterable[str] = ()):
         self._stemmer = _stemmer(stemmer_name) if stemmer_name else None
         self._stems: dict[str, str] = {}
-        self._keys: dict[str, str] = {}
+        self._words: set[str] = set()  # folded cue words, never treated as typos
+        self._keys: set[str] = set()  # every key a cue part names
         self._typos: dict[str, str] = {}
-        self._by_key: dict[str, list[_Cue]] = {}
-        self._by_prefix: dict[str, list[tuple[str, _Cue]]] = {}
-        self._words: set[str] = set()
+        self._single: dict[str, list[_Cue]] = {}  # one-word cues by key
+        self._pair: dict[tuple[str, str], list[_Cue]] = {}  # by the keys of their first two words
+        self._loose: dict[str, list[_Cue]] = {}  # first word a key, second a prefix or a gap
+        self._prefixed: list[tuple[str, _Cue]] = []  # first word a prefix
+        self._info: dict[str, _Word] = {}
         self.negators = frozenset(fold(n) for n in negators)
+        self.acronyms = frozenset(fold(a) for a in acronyms)
+        self._contractions = [(tuple(fold(w) for w in long.split()), fold(short)) for long, short in (contractions or {}).items()]
 
     def stem(self, folded: str) -> str:
         found = self._stems.get(folded)
         if found is None:
             found = self._stemmer.stemWord(folded) if self._stemmer else folded
-            if len(self._stems) > 200_000:
-                self._stems.clear()
             self._stems[folded] = found
         return found
 
-    def key(self, folded: str) -> str:
-        """The dictionary key of a reply word: its stem, or the cue word a typo stands for."""
-        found = self._keys.get(folded)
-        if found is None:
-            stem = self.stem(folded)
-            found = stem if stem in self._by_key or folded in self._words else self._typos.get(folded, stem)
-            if len(self._keys) > 200_000:
-                self._keys.clear()
-            self._keys[folded] = found
-        return found
-
     def add(self, phrase: str, behaviour: str, rule: str, negatable: bool = True) -> None:
-        parts: list[tuple[str, str]] = []
-        for word in phrase.split():
-            if word == "...":
-                parts.append(("g", ""))
-            elif word.endswith("*") and len(word) > 3:
-                parts.append(("p", fold(word[:-1])))
-            else:
-                folded = fold(word)
-                self._words.add(folded)
-                parts.append(("k", self.stem(folded)))
-        if not parts or parts[0][0] == "g":
+        """Compile one cue phrase (and its contracted or expanded spellings)."""
+        words = phrase.split()
+        if not words or words[0] == "...":
             raise ValueError(f"cue {phrase!r} must start with a word")
-        cue = _Cue(tuple(parts), behaviour, rule, negatable)
-        kind, value = parts[0]
-        if kind == "k":
-            self._by_key.setdefault(value, []).append(cue)
+        for variant in self._spellings([w if w == "..." or w.endswith("*") else fold(w) for w in words]):
+            self._add(variant, _Cue(tuple(self._part(w) for w in variant), behaviour, rule, negatable))
+
+    def _spellings(self, words: list[str]) -> list[list[str]]:
+        """The cue as written, plus "you are" <-> "youre" and the like, so both spellings match."""
+        variants = [words]
+        for long, short in self._contractions:
+            n = len(long)
+            for i in range(len(words) - n + 1):
+                if tuple(words[i : i + n]) == long:
+                    variants.append(words[:i] + [short] + words[i + n :])
+            if short in words:
+                i = words.index(short)
+                variants.append(words[:i] + list(long) + words[i + 1 :])
+        return variants
+
+    def _part(self, word: str) -> tuple[str, str]:
+        if word == "...":
+            return ("g", "")
+        if word.endswith("*") and len(word) > 3:
+            return ("p", fold(word[:-1]))
+        self._words.add(word)
+        key = self.stem(word)
+        self._keys.add(key)
+        return ("k", key)
+
+    def _add(self, words: list[str], cue: _Cue) -> None:
+        first, *rest = cue.parts
+        if first[0] == "p":
+            self._prefixed.append((first[1], cue))
+        elif not rest:
+            self._single.setdefault(first[1], []).append(cue)
+        elif rest[0][0] == "k":
+            self._pair.setdefault((first[1], rest[0][1]), []).append(cue)
         else:
-            self._by_prefix.setdefault(value[:3], []).append((value, cue))
+            self._loose.setdefault(first[1], []).append(cue)
 
     def finish(self) -> None:
         """Precompute typo variants (one deletion, swap or doubled letter) of cue words."""
-        keys = set(self._by_key)
-        for cues in self._by_key.values():
-            for cue in cues:
-                for kind, value in cue.parts:
-                    if kind == "k":
-                        keys.add(value)
+        self._pair_firsts = {k for k, _ in self._pair}
         for word in sorted(self._words):
             if len(word) < TYPO_MIN or not word.isalpha():
                 continue
             target = self.stem(word)
             for variant in _typos(word):
-                if variant not in self._words and self.stem(variant) not in keys:
+                if variant not in self._words and self.stem(variant) not in self._keys:
                     self._typos.setdefault(variant, target)
-        self._keys.clear()
+        self._info.clear()
 
-    def match(self, tokens: list[Token]) -> list[tuple[_Cue, int, int]]:
-        """Every cue found, as (cue, first token, token after the last)."""
-        found = []
-        keys = [self.key(t.folded) for t in tokens]
-        for i, token in enumerate(tokens):
-            candidates = self._by_key.get(keys[i], ())
-            if self._by_prefix:
-                extra = [cue for prefix, cue in self._by_prefix.get(token.folded[:3], ()) if token.folded.startswith(prefix)]
-                if extra:
-                    candidates = [*candidates, *extra]
-            for cue in candidates:
-                end = _match_parts(cue.parts, 0, tokens, keys, i, token.sentence)
-                if end < 0:
-                    continue
-                if cue.negatable and self._negated(tokens, i):
-                    continue
-                found.append((cue, i, end))
+    def word(self, written: str) -> _Word:
+        """Fold, stem and look up a written word once; later calls are one dict lookup."""
+        found = self._info.get(written)
+        if found is None:
+            folded = fold(written)
+            stem = self.stem(folded)
+            key = stem if stem in self._keys or folded in self._words else self._typos.get(folded, stem)
+            starts = (
+                *self._single.get(key, ()),
+                *self._loose.get(key, ()),
+                *(cue for prefix, cue in self._prefixed if folded.startswith(prefix)),
+            )
+            if len(self._info) > 200_000:
+                self._info.clear()
+            shout = len(folded) >= 2 and written.isupper() and folded.isalpha() and folded not in self.acronyms
+            self._info[written] = found = _Word(folded, key, starts, key in self._pair_firsts, shout)
         return found
 
-    def _negated(self, tokens: list[Token], i: int) -> bool:
-        sentence = tokens[i].sentence
-        for j in range(max(0, i - 3), i):
-            if tokens[j].sentence == sentence and tokens[j].folded in self.negators:
-                return True
-        return False
+    def words(self, written: list[str]) -> list[_Word]:
+        """`word()` for each, with the cache looked up inline: this is the tagger's hottest line."""
+        get = self._info.get
+        word = self.word
+        return [get(w) or word(w) for w in written]
+
+    def match(self, words: list[_Word]) -> list[tuple[_Cue, int, int]]:
+        """Every cue found, as (cue, first word, word after the last); sentences are checked later."""
+        found = []
+        last = len(words) - 1
+        pair = self._pair
+        for i, w in enumerate(words):
+            if w.starts:
+                for cue in w.starts:
+                    end = i + 1 if len(cue.parts) == 1 else _match_parts(cue.parts, 1, words, i + 1)
+                    if end >= 0:
+                        found.append((cue, i, end))
+            if w.pairs and i < last:
+                for cue in pair.get((w.key, words[i + 1].key), ()):
+                    end = i + 2 if len(cue.parts) == 2 else _match_parts(cue.parts, 2, words, i + 2)
+                    if end >= 0:
+                        found.append((cue, i, end))
+        return found
 
 
-def _match_parts(parts, p: int, tokens: list[Token], keys: list[str], i: int, sentence: int) -> int:
-    """Match cue parts from part p at token i; return the token index after the match or -1."""
+def _trim(text: str, start: int, stop: int) -> tuple[int, int]:
+    """Leave quotes around a word out of its evidence: 'sorry' -> sorry."""
+    while start < stop and text[start] in QUOTES:
+        start += 1
+    while stop > start and text[stop - 1] in QUOTES:
+        stop -= 1
+    return start, stop
+
+
+def _spans(text: str, written: list[str]) -> list[tuple[int, int]]:
+    """Offsets of the words WORD.findall gave, found again with str.find (no word starts in a gap)."""
+    spans = []
+    pos = 0
+    find = text.find
+    for w in written:
+        start = find(w, pos)
+        pos = start + len(w)
+        spans.append((start, pos))
+    return spans
+
+
+def _match_parts(parts, p: int, words: list[_Word], i: int) -> int:
+    """Match cue parts from part p at word i; return the index after the match or -1."""
+    n = len(words)
     while p < len(parts):
         kind, value = parts[p]
         if kind == "g":
             for skip in range(GAP + 1):
-                end = _match_parts(parts, p + 1, tokens, keys, i + skip, sentence)
+                end = _match_parts(parts, p + 1, words, i + skip)
                 if end >= 0:
                     return end
             return -1
-        if i >= len(tokens) or tokens[i].sentence != sentence:
+        if i >= n:
             return -1
-        if kind == "k" and keys[i] != value:
-            return -1
-        if kind == "p" and not tokens[i].folded.startswith(value):
+        if kind == "k":
+            if words[i].key != value:
+                return -1
+        elif not words[i].folded.startswith(value):
             return -1
         i += 1
         p += 1
@@ -228,23 +262,24 @@ class Tagger:
     """The rubric tagger for one language, built once from its cue file."""
 
     def __init__(self, language: str = "en"):
-        spec = yaml.safe_load(resources.files("simulator.cues").joinpath(f"{language}.yaml").read_text("utf-8"))
+        spec = _cue_spec(language)
         self.language = language
-        self.version = f"{__version__}+{language}.{spec.get('version', 1)}"
+        self.version = tagger_version(language)
         self.stemmer_name = spec.get("stemmer")
-        self.lexicon = Lexicon(self.stemmer_name, spec.get("negators", ()))
+        self.contractions = {str(k): str(v) for k, v in (spec.get("contractions") or {}).items()}
+        acronyms = [str(w) for w in spec.get("acronyms", ())]
+        self.lexicon = Lexicon(self.stemmer_name, map(str, spec.get("negators", ())), self.contractions, acronyms)
         self.behaviours: dict[str, tuple[str, int]] = {"use_name": ("empathy", 1)}
         for name, body in spec["behaviours"].items():
             self.behaviours[name] = (body["dimension"], int(body["polarity"]))
             for phrase in body["cues"]:
-                self.lexicon.add(phrase, name, f"{language}/{name}/{phrase}", body.get("negatable", True))
+                self.lexicon.add(str(phrase), name, f"{language}/{name}/{phrase}", body.get("negatable", True))
         self.lexicon.finish()
-        self.question_starters = frozenset(fold(w) for w in spec.get("question_starters", ()))
-        self.acronyms = frozenset(fold(w) for w in spec.get("acronyms", ()))
+        self.question_starters = frozenset(fold(str(w)) for w in spec.get("question_starters", ()))
 
     def cue_lexicon(self, cues: dict[str, Iterable[str]]) -> Lexicon:
         """Compile a scenario's own cues with this language's stemmer and negators."""
-        lexicon = Lexicon(self.stemmer_name, self.lexicon.negators)
+        lexicon = Lexicon(self.stemmer_name, self.lexicon.negators, self.contractions)
         for cue_id, phrases in cues.items():
             for phrase in phrases:
                 lexicon.add(phrase, cue_id, f"cue/{cue_id}/{phrase}")
@@ -257,57 +292,77 @@ class Tagger:
 
     def analyse(self, text: str, names: Iterable[str] = (), cues: Lexicon | None = None) -> tuple[list[Tag], set[str]]:
         """Tags of a reply, and which scenario cues it matched."""
-        tokens = tokenize(text)
-        found: list[Tag] = []
-        for cue, i, end in self.lexicon.match(tokens):
-            dimension, polarity = self.behaviours[cue.behaviour]
-            start, stop = tokens[i].start, tokens[end - 1].end
-            found.append(Tag(dimension, polarity, cue.behaviour, text[start:stop], start, stop, cue.rule))
-        found += self._questions(text, tokens)
-        found += self._shouting(text, tokens)
-        found += self._names(text, tokens, names)
-        matched = {cue.behaviour for cue, _, _ in cues.match(tokens)} if cues else set()
-        return _dedupe(found), matched
+        written = WORD.findall(text)
+        words = self.lexicon.words(written)
+        found = self.lexicon.match(words)
+        cue_hits = cues.match(cues.words(written)) if cues else []
+        names = tuple(names)
+        capitals = any(w.shout for w in words)
+        if not (found or cue_hits or names or capitals or "?" in text):
+            return [], set()
+        spans = _spans(text, written)  # only now: most replies never need offsets
+        tags: list[Tag] = []
+        for cue, i, end in found:
+            if self._accepted(text, words, spans, cue, i, end, self.lexicon.negators):
+                dimension, polarity = self.behaviours[cue.behaviour]
+                start, stop = _trim(text, spans[i][0], spans[end - 1][1])
+                tags.append(Tag(dimension, polarity, cue.behaviour, text[start:stop], start, stop, cue.rule))
+        matched = {cue.behaviour for cue, i, end in cue_hits if self._accepted(text, words, spans, cue, i, end, cues.negators)}
+        if "?" in text:
+            tags += self._questions(text, words, spans)
+        if capitals:
+            tags += self._shouting(text, words, spans)
+        if names:
+            tags += self._names(text, words, spans, names)
+        return (_dedupe(tags) if len(tags) > 1 else tags), matched
 
-    def _questions(self, text: str, tokens: list[Token]) -> list[Tag]:
+    @staticmethod
+    def _accepted(text: str, words: list[_Word], spans: list[tuple[int, int]], cue: _Cue, i: int, end: int, negators: frozenset) -> bool:
+        """A match holds when it stays in one sentence and, if negatable, no negator shortly precedes it."""
+        if end - i > 1 and BREAK.search(text, spans[i][1], spans[end - 1][0]):
+            return False
+        if cue.negatable:
+            for j in range(max(0, i - 3), i):
+                if words[j].folded in negators and not BREAK.search(text, spans[j][1], spans[i][0]):
+                    return False
+        return True
+
+    def _questions(self, text: str, words: list[_Word], spans: list[tuple[int, int]]) -> list[Tag]:
         """A sentence ending in '?' that starts like a question asks for facts."""
-        first_of: dict[int, Token] = {}
-        last_of: dict[int, Token] = {}
-        for token in tokens:
-            first_of.setdefault(token.sentence, token)
-            last_of[token.sentence] = token
         tags = []
-        for sentence, first in first_of.items():
-            if first.folded not in self.question_starters:
-                continue
-            # No word stands between a sentence's last word and its ending, so the next ending is its own.
-            m = SENTENCE_END.search(text, last_of[sentence].end)
-            if m and "?" in m.group():
-                start, stop = first.start, m.start() + 1
-                tags.append(Tag("problem_solving", 1, "clarifying_question", text[start:stop], start, stop, f"{self.language}/clarifying_question/?"))
+        starts = [s for s, _ in spans]
+        q = text.find("?")
+        while q >= 0:
+            if q == 0 or text[q - 1] != "?":
+                boundary = max(text.rfind(c, 0, q) for c in ".!?;\n")
+                first = bisect_right(starts, boundary)
+                if first < len(spans) and spans[first][0] < q and words[first].folded in self.question_starters:
+                    start = spans[first][0]
+                    tags.append(Tag("problem_solving", 1, "clarifying_question", text[start : q + 1], start, q + 1, f"{self.language}/clarifying_question/?"))
+            q = text.find("?", q + 1)
         return tags
 
-    def _shouting(self, text: str, tokens: list[Token]) -> list[Tag]:
+    def _shouting(self, text: str, words: list[_Word], spans: list[tuple[int, int]]) -> list[Tag]:
         """Runs of capitals: two or more words of six letters together, or one of five."""
         tags = []
-        run: list[Token] = []
-        for token in [*tokens, None]:
-            word = text[token.start : token.end] if token else ""
-            if token and len(word) >= 2 and word.isupper() and word.isalpha() and token.folded not in self.acronyms:
-                run.append(token)
+        run: list[int] = []
+        for i in range(len(spans) + 1):
+            if i < len(spans) and words[i].shout:
+                run.append(i)
                 continue
-            letters = sum(t.end - t.start for t in run)
+            letters = sum(len(words[j].folded) for j in run)
             if (len(run) >= 2 and letters >= 6) or (len(run) == 1 and letters >= 5):
-                start, stop = run[0].start, run[-1].end
+                start, stop = spans[run[0]][0], spans[run[-1]][1]
                 tags.append(Tag("patience", -1, "shouting", text[start:stop], start, stop, f"{self.language}/shouting/capitals"))
             run = []
         return tags
 
-    def _names(self, text: str, tokens: list[Token], names: Iterable[str]) -> list[Tag]:
-        wanted = {fold(part) for name in names for part in TOKEN.findall(name)}
-        for token in tokens:
-            if token.folded in wanted:
-                return [Tag("empathy", 1, "use_name", text[token.start : token.end], token.start, token.end, f"{self.language}/use_name")]
+    def _names(self, text: str, words: list[_Word], spans: list[tuple[int, int]], names: tuple[str, ...]) -> list[Tag]:
+        wanted = {fold(part) for name in names for part in WORD.findall(name)}
+        for i, w in enumerate(words):
+            if w.folded in wanted:
+                start, stop = _trim(text, *spans[i])
+                return [Tag("empathy", 1, "use_name", text[start:stop], start, stop, f"{self.language}/use_name")]
         return []
 
 
@@ -332,6 +387,22 @@ def get_tagger(language: str = "en") -> Tagger:
         return Tagger("en")
 
 
+@lru_cache(maxsize=None)
+def _cue_spec(language: str) -> dict:
+    text = resources.files("simulator.cues").joinpath(f"{language}.yaml").read_text("utf-8")
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def tagger_version(language: str = "en") -> str:
+    """The version stored with every tag: the app's and the cue file's, without building a tagger."""
+    try:
+        spec = _cue_spec(language)
+    except FileNotFoundError:
+        language, spec = "en", _cue_spec("en")
+    return f"{__version__}+{language}.{spec.get('version', 1)}"
+
+
+@lru_cache(maxsize=None)
 def default_behaviours() -> frozenset[str]:
-    """Behaviour ids conditions may name."""
-    return frozenset(get_tagger("en").behaviours)
+    """Behaviour ids conditions may name (read from the cue file; no tagger is built)."""
+    return frozenset(_cue_spec("en")["behaviours"]) | {"use_name"}

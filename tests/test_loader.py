@@ -26,7 +26,7 @@ EXPECTED = [
     ("no_way_out.yaml", 15, 5, "state 'b' has no outcome and no way out"),
     ("not_utf8.yaml", 2, 11, "not UTF-8: byte 0xe9"),
     ("placeholder.yaml", 11, 10, "placeholder {order_number} has no fact behind it"),
-    ("tab.yaml", 15, 1, "tabs cannot indent YAML"),
+    ("tab.yaml", 15, 1, "a tab: YAML is indented with spaces only"),
     ("unicode.yaml", 13, 13, "transition to unknown state 'bē'"),
     ("unknown_key.yaml", 2, 1, "unknown key 'titel' in a scenario (did you mean 'title'?)"),
     ("unknown_state.yaml", 13, 13, "transition to unknown state 'bb'"),

@@ -46,6 +46,7 @@ class CandidateApp(App[str | None]):
         self.auto_consent = auto_consent
         self.exit_after_first_message = exit_after_first_message
         self.outcome: str | None = None
+        self.first_message_at: float | None = None  # wall clock, for the cold-start benchmark
         self._asking = False
 
     def on_mount(self) -> None:
@@ -65,9 +66,14 @@ class CandidateApp(App[str | None]):
         self.switch_screen(ChatScreen(self.session, first, self.tick_interval))
 
     def first_message_drawn(self) -> None:
-        """Called when a customer message is on screen (the cold-start benchmark stops here)."""
+        """Called when a customer message is mounted; notes when the frame showing it is drawn."""
+        if self.first_message_at is None:
+            self.call_after_refresh(self._first_frame)
+
+    def _first_frame(self) -> None:
+        self.first_message_at = time.time()
         if self.exit_after_first_message:
-            self.call_after_refresh(self.exit, "first_message")
+            self.exit("first_message")
 
     def session_ended(self, outcome: str | None) -> None:
         """The engine reached an end: store scores off the UI thread, thank the candidate."""
@@ -137,8 +143,8 @@ def build_candidate_app(
 DEFAULT_SCENARIO = "late-parcel"
 
 
-def run_candidate(args) -> int:
-    """`rolesim run`: pick the scenario, open the app, make sure every event is flushed after."""
+def prepare_candidate_app(args, **options) -> CandidateApp:
+    """Resolve `rolesim run`'s arguments into the app (the benchmark starts here too)."""
     from ..cli import CliError, _library
     from ..store import default_db_path
 
@@ -150,9 +156,16 @@ def run_candidate(args) -> int:
     persona = library.persona_for(scenario)
     if args.extra_time < 0:
         raise CliError("--extra-time must be 0 or more")
+    return build_candidate_app(scenario, persona, args.db or default_db_path(), args.candidate, seed=args.seed, extra_time_pct=args.extra_time, **options)
+
+
+def run_candidate(args) -> int:
+    """`rolesim run`: open the app in this terminal; flush every event on the way out."""
+    from ..cli import CliError
+
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise CliError("rolesim run needs a terminal (for scripted sessions use: rolesim play)")
-    app = build_candidate_app(scenario, persona, args.db or default_db_path(), args.candidate, seed=args.seed, extra_time_pct=args.extra_time)
+    app = prepare_candidate_app(args)
 
     def on_signal(signum, frame):
         # Commit what is queued, then leave cleanly so the terminal is restored; no end event: incomplete.

@@ -84,8 +84,9 @@ class ChatScreen(Screen):
     def on_mount(self) -> None:
         self.query_one(ReplyBox).focus()
         self._show(self.first_events)
-        self._refresh_status()
+        self.tick()  # anything already due (a customer with no think time) shows in this first frame
         self.set_interval(self.tick_interval, self.tick)
+        self.call_after_refresh(self.session.start_recording)  # the database opens after the first frame
 
     def tick(self) -> None:
         """One beat of the clock: let the customer act, redraw the countdown."""

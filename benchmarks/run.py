@@ -1,0 +1,106 @@
+"""`make bench`: each figure is a ratio against a reference measured in the same run."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+RUNS = 10
+
+
+def one_core() -> None:
+    """Measure on one core, as PRODUCT.md asks for the tagger."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+
+
+def drawn_after(cmd: list[str]) -> float:
+    """Seconds from spawning `cmd` to the wall-clock moment it reports its frame was drawn."""
+    started = time.time()
+    out = subprocess.run(cmd, check=True, cwd=ROOT, capture_output=True, text=True).stdout
+    return float(out.split()[0]) - started
+
+
+def cold_start() -> tuple[float, float]:
+    """Median seconds of a bare Textual app and of rolesim to its first customer message."""
+    with tempfile.TemporaryDirectory() as tmp:
+        # The shipped scenario with a customer who answers at once ("typing delay 0").
+        persona = (ROOT / "simulator" / "personas" / "angry-customer.yaml").read_text()
+        persona = re.sub(r"typing:.*", "typing: {think: 0, chars_per_second: 1000000}", persona)
+        (Path(tmp) / "personas").mkdir()
+        (Path(tmp) / "personas" / "angry-customer.yaml").write_text(persona)
+        bare, ours = [], []
+        for i in range(RUNS):  # interleaved, so drift on the machine hits both alike
+            bare.append(drawn_after([sys.executable, "benchmarks/bare_app.py"]))
+            ours.append(drawn_after([sys.executable, "benchmarks/cold_start.py", tmp, str(Path(tmp) / f"db{i}.sqlite")]))
+    return statistics.median(bare), statistics.median(ours)
+
+
+def replies() -> list[str]:
+    return [json.loads(line)["text"] for line in (SHARED / "esconv.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def tagger_vs_vader(texts: list[str]) -> tuple[float, float, float]:
+    """Replies per second on one core: VADER's polarity_scores, our tagger's first pass (caches
+    empty, as in a new process) and its second pass (the steady state of a long `tag` run)."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from simulator.tagger import Tagger
+
+    vader = SentimentIntensityAnalyzer()
+    started = time.perf_counter()
+    for text in texts:
+        vader.polarity_scores(text)
+    vader_rate = len(texts) / (time.perf_counter() - started)
+    tagger = Tagger("en")  # a fresh one: its caches start empty, as in a new process
+    rates = []
+    for _ in range(2):
+        started = time.perf_counter()
+        for text in texts:
+            tagger.tag(text)
+        rates.append(len(texts) / (time.perf_counter() - started))
+    return vader_rate, rates[0], rates[1]
+
+
+def play_time() -> float:
+    """Seconds to play the longest shipped scenario headless, in process."""
+    from simulator.library import Library
+    from simulator.play import load_replies, play
+
+    library = Library.load([ROOT / "simulator" / "scenarios", ROOT / "simulator" / "personas"])
+    scenario = library.scenario("locked-out")
+    replies_ = load_replies(ROOT / "tests" / "replies" / "locked-out.good.yaml")
+    play(scenario, library.persona_for(scenario), replies_)  # warm
+    started = time.perf_counter()
+    for _ in range(20):
+        play(scenario, library.persona_for(scenario), replies_)
+    return (time.perf_counter() - started) / 20
+
+
+def main() -> int:
+    one_core()
+    print(f"rolesim benchmarks (one core, {RUNS} runs each where repeated)\n")
+    bare, ours = cold_start()
+    print(f"cold start    bare Textual app {bare * 1000:7.0f} ms   rolesim run {ours * 1000:7.0f} ms   ratio {ours / bare:.2f}x  (aim <= 1.30x)")
+    if not SHARED.exists():
+        print("tagger        skipped: ../shared/data not found")
+        return 0
+    texts = replies()
+    vader, first, steady = tagger_vs_vader(texts)
+    print(f"tagger        VADER {vader:9.0f} replies/s   rolesim {first:9.0f} replies/s   ratio {first / vader:.2f}x  first pass (aim >= 5x; {len(texts)} ESConv replies)")
+    print(f"                                         rolesim {steady:9.0f} replies/s   ratio {steady / vader:.2f}x  second pass, caches warm")
+    print(f"play          locked-out, good replies: {play_time() * 1000:.1f} ms per session on virtual time")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
