@@ -15,7 +15,7 @@ from . import __version__
 
 WORD = re.compile(r"[\w'’]+")  # the cheapest pattern that keeps "don't" whole; quotes are trimmed from evidence
 QUOTES = "'’"
-BREAK = re.compile(r"[.!?;\n]")  # what ends a sentence: a cue never spans one
+BREAK = re.compile(r"[!?;\n]|\.(?!\d)")  # what ends a sentence (not the point in 9.95): a cue never spans one
 GAP = 3  # how many words "..." in a cue may skip
 TYPO_MIN = 5  # words shorter than this get no typo variants: too many real words collide
 
@@ -101,7 +101,8 @@ class Lexicon:
 
     def add(self, phrase: str, behaviour: str, rule: str, negatable: bool = True) -> None:
         """Compile one cue phrase (and its contracted or expanded spellings)."""
-        words = phrase.split()
+        # Cue words are split like replies are, so "re-send" and "9.95" match what candidates type.
+        words = [part for chunk in phrase.split() for part in ([chunk] if chunk == "..." or chunk.endswith("*") else WORD.findall(chunk))]
         if not words or words[0] == "...":
             raise ValueError(f"cue {phrase!r} must start with a word")
         for variant in self._spellings([w if w == "..." or w.endswith("*") else fold(w) for w in words]):
@@ -319,11 +320,12 @@ class Tagger:
     @staticmethod
     def _accepted(text: str, words: list[_Word], spans: list[tuple[int, int]], cue: _Cue, i: int, end: int, negators: frozenset) -> bool:
         """A match holds when it stays in one sentence and, if negatable, no negator shortly precedes it."""
-        if end - i > 1 and BREAK.search(text, spans[i][1], spans[end - 1][0]):
+        # Each window ends one character into the next word (never a break) so "9.95" can look ahead.
+        if end - i > 1 and BREAK.search(text, spans[i][1], spans[end - 1][0] + 1):
             return False
         if cue.negatable:
             for j in range(max(0, i - 3), i):
-                if words[j].folded in negators and not BREAK.search(text, spans[j][1], spans[i][0]):
+                if words[j].folded in negators and not BREAK.search(text, spans[j][1], spans[i][0] + 1):
                     return False
         return True
 
@@ -334,7 +336,7 @@ class Tagger:
         q = text.find("?")
         while q >= 0:
             if q == 0 or text[q - 1] != "?":
-                boundary = max(text.rfind(c, 0, q) for c in ".!?;\n")
+                boundary = max((m.start() for m in BREAK.finditer(text, 0, q)), default=-1)
                 first = bisect_right(starts, boundary)
                 if first < len(spans) and spans[first][0] < q and words[first].folded in self.question_starters:
                     start = spans[first][0]
