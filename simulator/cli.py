@@ -138,6 +138,30 @@ def cmd_tag(args) -> int:
     return 0
 
 
+def cmd_eval(args) -> int:
+    from .evaluate import evaluate
+
+    results = []
+    for path in args.files:
+        if not Path(path).is_file():
+            raise CliError(f"cannot read {path}")
+        results.append(evaluate(path, args.split, args.lang))
+    if args.format == "json":
+        print(json.dumps(results if len(results) > 1 else results[0], indent=2))
+        return 0
+    for result in results:
+        print(f"{result['file']} ({result['split']}, {result['rows']} rows, tagger {result['tagger_version']})")
+        print(f"  {'label':20s} {'precision':>9s} {'recall':>7s} {'F1':>6s} {'support':>8s}")
+        for label, s in result["labels"].items():
+            print(f"  {label:20s} {s['precision']:9.3f} {s['recall']:7.3f} {s['f1']:6.3f} {s['support']:8d}")
+        if result["macro_f1"] is not None:
+            print(f"  {'macro-F1 (empathy, problem_solving)':38s} {result['macro_f1']:.3f}")
+        if "patience_violation" in result["false_alarm_rate"]:
+            print(f"  {'patience false alarms (share of rows)':38s} {result['false_alarm_rate']['patience_violation']:.1%}")
+        print()
+    return 0
+
+
 def cmd_run(args) -> int:
     from .ui.app import run_candidate
 
@@ -189,6 +213,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", default="en", metavar="xx")
     p.add_argument("--format", choices=("text", "json", "jsonl"), default="text")
     p.set_defaults(func=cmd_tag)
+
+    p = sub.add_parser("eval", help="measure the tagger against human labels", description="Measure the tagger against a labelled JSONL file: precision, recall, F1 and support per gold label.")
+    p.add_argument("files", nargs="+", metavar="FILE", help="JSONL with id, text and gold labels (see shared/data/README.md)")
+    p.add_argument("--split", choices=("all", "even", "odd"), default="all", help="rows whose id ends in an even or odd digit (tune on even, report on odd)")
+    p.add_argument("--lang", default="en", metavar="xx")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_eval)
     return parser
 
 

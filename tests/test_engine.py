@@ -116,7 +116,7 @@ def test_a_nudge_waits_while_the_candidate_is_visibly_typing(mini):
 def test_state_silence_transition_fires_instead_of_a_nudge(mini):
     conv = Conversation(*mini)
     first_message_at(conv)
-    conv.reply("Whatever.", 10.0)
+    conv.reply("Deal with it.", 10.0)
     conv.advance(15.0)  # "How dare you." delivered by now
     assert conv.state == "hostile"
     conv.advance(200.0)

@@ -23,10 +23,10 @@ def test_core_rubrics_have_definitions_and_anchor_descriptors():
 
 
 def test_a_rude_reply_lowers_patience_and_names_the_words():
-    scores = score_session(session("Calm down.", "That is not my problem.", "Whatever."))
+    scores = score_session(session("Calm down.", "That is not my problem.", "Deal with it."))
     assert scores["patience"].score == 2
     words = [e["evidence"] for e in scores["patience"].evidence if e["kind"] == "tag"]
-    assert words == ["Calm down", "not my problem", "Whatever"]
+    assert words == ["Calm down", "not my problem", "Deal with it"]
     assert scores["patience"].descriptor == load_rubrics()["patience"].descriptors[1]
 
 

@@ -29,7 +29,7 @@ def behaviours(text: str, names=()):
         ("You should have read the delivery terms.", "blame"),
         ("That's not my problem.", "dismiss"),
         ("Please calm down.", "calm_down"),
-        ("Obviously the tracking page says so.", "sarcasm"),
+        ("As I already said, the tracking page says so.", "sarcasm"),
         ("WHY ARE YOU SHOUTING AT ME", "shouting"),
         ("That is a stupid question.", "rudeness"),
     ],
