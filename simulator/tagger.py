@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from itertools import compress
+from operator import itemgetter
 from functools import lru_cache
 from importlib import resources
 from typing import Iterable, NamedTuple
@@ -59,6 +61,7 @@ def fold(word: str) -> str:
 
 class _Cue(NamedTuple):
     parts: tuple[tuple[str, str], ...]  # ("k", key) | ("p", prefix) | ("g", "")
+    size: int  # len(parts), kept: the matcher asks often
     behaviour: str
     rule: str
     negatable: bool
@@ -72,6 +75,7 @@ class _Word(NamedTuple):
     starts: tuple[_Cue, ...]  # cues whose first part this word matches (not those indexed by pairs)
     pairs: bool  # some cue starts with this word and a following key word
     shout: bool  # written in capitals, and not an acronym
+    lead: bool  # starts or pairs: the matcher visits only these words
 
 
 class Lexicon:
@@ -106,7 +110,8 @@ class Lexicon:
         if not words or words[0] == "...":
             raise ValueError(f"cue {phrase!r} must start with a word")
         for variant in self._spellings([w if w == "..." or w.endswith("*") else fold(w) for w in words]):
-            self._add(variant, _Cue(tuple(self._part(w) for w in variant), behaviour, rule, negatable))
+            parts = tuple(self._part(w) for w in variant)
+            self._add(variant, _Cue(parts, len(parts), behaviour, rule, negatable))
 
     def _spellings(self, words: list[str]) -> list[list[str]]:
         """The cue as written, plus "you are" <-> "youre" and the like, so both spellings match."""
@@ -169,32 +174,75 @@ class Lexicon:
             if len(self._info) > 200_000:
                 self._info.clear()
             shout = len(folded) >= 2 and written.isupper() and folded.isalpha() and folded not in self.acronyms
-            self._info[written] = found = _Word(folded, key, starts, key in self._pair_firsts, shout)
+            pairs = key in self._pair_firsts
+            self._info[written] = found = _Word(folded, key, starts, pairs, shout, bool(starts) or pairs)
         return found
 
     def words(self, written: list[str]) -> list[_Word]:
         """`word()` for each, with the cache looked up inline: this is the tagger's hottest line."""
-        get = self._info.get
-        word = self.word
-        return [get(w) or word(w) for w in written]
+        words = list(map(self._info.get, written))
+        if None in words:  # words not seen before in this process
+            word = self.word
+            words = [w or word(x) for w, x in zip(words, written)]
+        return words
 
     def match(self, words: list[_Word]) -> list[tuple[_Cue, int, int]]:
         """Every cue found, as (cue, first word, word after the last); sentences are checked later."""
         found = []
         last = len(words) - 1
         pair = self._pair
-        for i, w in enumerate(words):
+        for i in compress(range(len(words)), map(_LEAD, words)):
+            w = words[i]
             if w.starts:
                 for cue in w.starts:
-                    end = i + 1 if len(cue.parts) == 1 else _match_parts(cue.parts, 1, words, i + 1)
+                    end = i + 1 if cue.size == 1 else _match_parts(cue.parts, 1, words, i + 1)
                     if end >= 0:
                         found.append((cue, i, end))
             if w.pairs and i < last:
                 for cue in pair.get((w.key, words[i + 1].key), ()):
-                    end = i + 2 if len(cue.parts) == 2 else _match_parts(cue.parts, 2, words, i + 2)
+                    end = i + 2 if cue.size == 2 else _match_parts(cue.parts, 2, words, i + 2)
                     if end >= 0:
                         found.append((cue, i, end))
         return found
+
+
+_SHOUT = itemgetter(4)  # _Word.shout and _Word.lead, read at C speed
+_LEAD = itemgetter(5)
+
+
+class _Spans:
+    """Word offsets, found on demand: most replies only ever need the first few."""
+
+    __slots__ = ("text", "written", "done", "pos")
+
+    def __init__(self, text: str, written: list[str]):
+        self.text = text
+        self.written = written
+        self.done: list[tuple[int, int]] = []
+        self.pos = 0
+
+    def __getitem__(self, i: int) -> tuple[int, int]:
+        if i >= len(self.done):
+            self._extend(i + 1)
+        return self.done[i]
+
+    def __len__(self) -> int:
+        return len(self.written)
+
+    def all(self) -> list[tuple[int, int]]:
+        self._extend(len(self.written))
+        return self.done
+
+    def _extend(self, n: int) -> None:
+        # WORD.findall gave these words in order, and no word starts inside a gap it skipped.
+        find = self.text.find
+        pos = self.pos
+        done = self.done
+        for w in self.written[len(done) : n]:
+            start = find(w, pos)
+            pos = start + len(w)
+            done.append((start, pos))
+        self.pos = pos
 
 
 def _trim(text: str, start: int, stop: int) -> tuple[int, int]:
@@ -204,18 +252,6 @@ def _trim(text: str, start: int, stop: int) -> tuple[int, int]:
     while stop > start and text[stop - 1] in QUOTES:
         stop -= 1
     return start, stop
-
-
-def _spans(text: str, written: list[str]) -> list[tuple[int, int]]:
-    """Offsets of the words WORD.findall gave, found again with str.find (no word starts in a gap)."""
-    spans = []
-    pos = 0
-    find = text.find
-    for w in written:
-        start = find(w, pos)
-        pos = start + len(w)
-        spans.append((start, pos))
-    return spans
 
 
 def _match_parts(parts, p: int, words: list[_Word], i: int) -> int:
@@ -298,10 +334,10 @@ class Tagger:
         found = self.lexicon.match(words)
         cue_hits = cues.match(cues.words(written)) if cues else []
         names = tuple(names)
-        capitals = any(w.shout for w in words)
+        capitals = any(map(_SHOUT, words))
         if not (found or cue_hits or names or capitals or "?" in text):
             return [], set()
-        spans = _spans(text, written)  # only now: most replies never need offsets
+        spans = _Spans(text, written)  # offsets only as far as something needs them
         tags: list[Tag] = []
         for cue, i, end in found:
             if self._accepted(text, words, spans, cue, i, end, self.lexicon.negators):
@@ -332,6 +368,7 @@ class Tagger:
     def _questions(self, text: str, words: list[_Word], spans: list[tuple[int, int]]) -> list[Tag]:
         """A sentence ending in '?' that starts like a question asks for facts."""
         tags = []
+        spans = spans.all()
         starts = [s for s, _ in spans]
         q = text.find("?")
         while q >= 0:
