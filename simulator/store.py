@@ -124,9 +124,42 @@ def _initial(db: "sqlite_utils.Database") -> None:
     db["sessions"].create_index(["started_at"])
 
 
+CORE_SCORE_COLUMNS = {"patience": "score_patience", "empathy": "score_empathy", "problem_solving": "score_problem_solving"}
+
+
+def _review(db: "sqlite_utils.Database") -> None:
+    """What review needs fast: replies searchable with FTS5, core scores on the session row, a recommendation."""
+    db["replies"].create(
+        {"id": int, "session_id": str, "turn": int, "t_ms": int, "text": str},
+        pk="id",
+        foreign_keys=[("session_id", "sessions", "id")],
+    )
+    db["replies"].create_index(["session_id", "turn"], unique=True)
+    db.execute(
+        "insert into replies (session_id, turn, t_ms, text) "
+        "select session_id, json_extract(data, '$.turn'), t_ms, json_extract(data, '$.text') from events where kind = 'send'"
+    )
+    # remove_diacritics: a reviewer typing "Janis" finds "Jānis".
+    db["replies"].enable_fts(["text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+    db["replies"].populate_fts(["text"])
+    for column in CORE_SCORE_COLUMNS.values():
+        db["sessions"].add_column(column, int)
+    for dimension, column in CORE_SCORE_COLUMNS.items():
+        db.execute(f"update sessions set {column} = (select score from scores where scores.session_id = sessions.id and dimension = ?)", [dimension])
+    db["sessions"].create_index(["candidate"])
+    db["sessions"].create_index(["scenario_id"])
+    db["sessions"].create_index(["outcome"])
+    db["recommendations"].create(
+        {"session_id": str, "reviewer": str, "recommendation": str, "reason": str, "updated_at": str},
+        pk=("session_id", "reviewer"),
+        foreign_keys=[("session_id", "sessions", "id")],
+    )
+
+
 # Named, ordered, never edited once shipped: a new schema change is a new entry.
 MIGRATIONS: list[tuple[str, Callable[["sqlite_utils.Database"], None]]] = [
     ("0001_initial", _initial),
+    ("0002_review", _review),
 ]
 
 
@@ -209,7 +242,117 @@ class Store:
             out[row["dimension"]] = row
         return out
 
+    def overrides(self, session_id: str) -> list[dict[str, Any]]:
+        """Reviewers' overrides of one session, oldest first."""
+        return list(self.db.query("select * from overrides where session_id = ? order by id", [session_id]))
+
+    def recommendations(self, session_id: str) -> list[dict[str, Any]]:
+        if "recommendations" not in self.db.table_names():
+            return []
+        return list(self.db.query("select * from recommendations where session_id = ? order by updated_at", [session_id]))
+
+    def notes(self, session_id: str) -> list[dict[str, Any]]:
+        return list(self.db.query("select * from notes where session_id = ? order by id", [session_id]))
+
     def snapshot(self, digest: str) -> str | None:
         """The stored text of a scenario or persona, by hash."""
         rows = list(self.db.query("select text from snapshots where hash = ?", [digest]))
         return rows[0]["text"] if rows else None
+
+
+SORTABLE = ("started_at", "candidate", "scenario_id", "outcome", "ended_ms", "score_patience", "score_empathy", "score_problem_solving")
+
+
+class ReviewStore(Store):
+    """The interviewer's side: list and search sessions, and write notes, overrides and recommendations."""
+
+    def list_sessions(
+        self,
+        *,
+        candidate: str | None = None,
+        scenario: str | None = None,
+        outcome: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        search: str | None = None,
+        sort: str = "started_at",
+        descending: bool = True,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Sessions with their core scores; filters combine. Reads sessions (and replies for search), never events."""
+        if sort not in SORTABLE:
+            raise ValueError(f"cannot sort by {sort!r}; choose from {', '.join(SORTABLE)}")
+        where, args = [], []
+        if candidate:
+            where.append("candidate like ?")
+            args.append(f"%{candidate}%")
+        if scenario:
+            where.append("scenario_id = ?")
+            args.append(scenario)
+        if outcome == "incomplete":
+            where.append("outcome is null")
+        elif outcome:
+            where.append("outcome = ?")
+            args.append(outcome)
+        if since:
+            where.append("started_at >= ?")
+            args.append(since)
+        if until:
+            where.append("started_at < ?")
+            args.append(until)
+        if search:
+            # Quoted as one phrase per word: what a candidate wrote is never FTS syntax.
+            query = " ".join('"' + word.replace('"', '""') + '"' for word in search.split())
+            where.append("id in (select session_id from replies where rowid in (select rowid from replies_fts where replies_fts match ?))")
+            args.append(query)
+        sql = (
+            "select id, started_at, candidate, scenario_id, language, source, coalesce(outcome, 'incomplete') as outcome, "
+            "ended_ms, extra_time_pct, flagged, score_patience, score_empathy, score_problem_solving from sessions"
+            + (" where " + " and ".join(where) if where else "")
+            + f" order by {sort} {'desc' if descending else 'asc'}, rowid {'desc' if descending else 'asc'}"
+            + (f" limit {int(limit)}" if limit else "")
+        )
+        return list(self.db.query(sql, args))
+
+    def audit(self, actor: str, action: str, session_id: str | None, detail: dict[str, Any]) -> None:
+        """One line in the audit log: who did what, when."""
+        self.db["audit_log"].insert({"at": now_iso(), "actor": actor, "action": action, "session_id": session_id, "detail": json.dumps(detail, ensure_ascii=False)})
+
+    def add_note(self, session_id: str, author: str, text: str, turn: int | None = None) -> int:
+        """A reviewer's note on the session or one turn."""
+        with self.db.conn:
+            note_id = self.db["notes"].insert({"session_id": session_id, "turn": turn, "author": author, "text": text, "created_at": now_iso()}).last_pk
+            self.audit(author, "note", session_id, {"note_id": note_id, "turn": turn, "text": text})
+        return note_id
+
+    def override(self, session_id: str, author: str, reason: str, action: str, **fields: Any) -> int:
+        """Remove, add or change a tag, or set a score; the automatic value is never touched."""
+        if action not in ("remove", "add", "change", "score"):
+            raise ValueError(f"unknown override action {action!r}")
+        if not reason.strip():
+            raise ValueError("an override needs a reason")
+        row = {"session_id": session_id, "action": action, "reason": reason, "author": author, "created_at": now_iso()}
+        row.update({k: fields.get(k) for k in ("tag_id", "turn", "dimension", "polarity", "behaviour", "score")})
+        with self.db.conn:
+            override_id = self.db["overrides"].insert(row).last_pk
+            self.audit(author, f"override.{action}", session_id, {"override_id": override_id, **{k: v for k, v in row.items() if v is not None and k not in ("session_id", "author", "created_at")}})
+        return override_id
+
+    def recommend(self, session_id: str, reviewer: str, recommendation: str, reason: str = "") -> None:
+        """The interviewer's final recommendation; rolesim never fills this in."""
+        with self.db.conn:
+            self.db["recommendations"].upsert({"session_id": session_id, "reviewer": reviewer, "recommendation": recommendation, "reason": reason, "updated_at": now_iso()}, pk=("session_id", "reviewer"))
+            self.audit(reviewer, "recommendation", session_id, {"recommendation": recommendation, "reason": reason})
+
+    def audit_log(self, session_id: str | None = None) -> list[dict[str, Any]]:
+        sql = "select * from audit_log" + (" where session_id = ?" if session_id else "") + " order by id"
+        return list(self.db.query(sql, [session_id] if session_id else []))
+
+    def has_reviewed(self, session_id: str, reviewer: str) -> bool:
+        """Whether this reviewer has scored or recommended: blind mode shows the name after that."""
+        rows = self.db.execute(
+            "select 1 from overrides where session_id = ? and author = ? and action = 'score' union "
+            "select 1 from recommendations where session_id = ? and reviewer = ? limit 1",
+            [session_id, reviewer, session_id, reviewer],
+        ).fetchall()
+        return bool(rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -148,3 +149,25 @@ def test_a_full_disk_sends_events_to_the_fallback_file_and_says_so(tmp_path, min
     assert recorder.degraded and "fallback" in recorder.degraded
     lines = recorder.fallback_path.read_text().splitlines()
     assert len(lines) > 1  # a header with the session, then the events that did not fit
+
+
+def test_0002_upgrades_a_version_1_database_with_sessions_in_it(tmp_path, mini):
+    """A database written before review existed: its replies become searchable, its scores listable."""
+    from simulator import store as store_module
+
+    scenario, persona = mini
+    path = tmp_path / "old.sqlite"
+    db = connect(path)
+    db["migrations"].create({"name": str, "applied_at": str}, pk="name")
+    store_module._initial(db)
+    db["migrations"].insert({"name": "0001_initial", "applied_at": "x"})
+    db["sessions"].insert({"id": "s1", "candidate": "Jānis", "scenario_id": "mini", "started_at": "2026-01-01T00:00:00+00:00"})
+    db["events"].insert_all([
+        {"session_id": "s1", "conversation_id": 1, "seq": 1, "t_ms": 5000, "kind": "send", "data": json.dumps({"turn": 1, "text": "Atvainojos, Jāni, I will refund you"})},
+    ])
+    db["scores"].insert({"session_id": "s1", "dimension": "empathy", "score": 4})
+    db.conn.commit()
+    assert migrate(db) == ["0002_review"]
+    assert [r["turn"] for r in db["replies"].search("refund")] == [1]
+    assert [r["turn"] for r in db["replies"].search("atvainojos")] == [1]
+    assert next(db.query("select score_empathy from sessions where id = 's1'"))["score_empathy"] == 4
