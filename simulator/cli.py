@@ -162,6 +162,68 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def _review_store(args):
+    from .store import ReviewStore, default_db_path
+
+    path = Path(args.db) if args.db else default_db_path()
+    if not path.exists():
+        raise CliError(f"no database at {path} (run a session first, or pass --db)")
+    return ReviewStore(path)
+
+
+def _session_id(store, wanted: str) -> str:
+    """A full session id, or a unique prefix of one (as shown in `rolesim sessions`)."""
+    rows = [r[0] for r in store.db.execute("select id from sessions where id like ?", [wanted.replace("%", "") + "%"]).fetchall()]
+    if len(rows) != 1:
+        raise CliError(f"no session '{wanted}'" if not rows else f"'{wanted}' matches {len(rows)} sessions; give more of the id")
+    return rows[0]
+
+
+def cmd_sessions(args) -> int:
+    from .text import display_safe
+
+    store = _review_store(args)
+    rows = store.list_sessions(candidate=args.candidate, scenario=args.scenario_id, outcome=args.outcome, search=args.search)
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        from .report import cohort_csv
+        from .transcript import load_transcript
+
+        sys.stdout.write(cohort_csv([load_transcript(store, r["id"]) for r in rows]))
+    else:
+        headers = ("id", "candidate", "scenario", "started", "duration", "outcome", "P", "E", "PS")
+        table = [headers]
+        for r in rows:
+            duration = "—" if r["ended_ms"] is None else f"{r['ended_ms'] // 60000}:{r['ended_ms'] // 1000 % 60:02d}"
+            scores = [str(r[c]) if r[c] is not None else "—" for c in ("score_patience", "score_empathy", "score_problem_solving")]
+            table.append((r["id"][:8], display_safe(r["candidate"] or ""), r["scenario_id"], (r["started_at"] or "")[:16].replace("T", " "), duration, r["outcome"], *scores))
+        widths = [max(len(row[i]) for row in table) for i in range(len(headers))]
+        for row in table:
+            print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    return 0
+
+
+def cmd_report(args) -> int:
+    from .report import html_report, markdown, report_data
+    from .transcript import load_transcript
+
+    store = _review_store(args)
+    transcript = load_transcript(store, _session_id(store, args.session))
+    if args.format == "json":
+        text = json.dumps(report_data(transcript), ensure_ascii=False, indent=2)
+    elif args.format == "html":
+        text = html_report(transcript)
+    else:
+        text = markdown(transcript)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
 def cmd_run(args) -> int:
     from .ui.app import run_candidate
 
@@ -213,6 +275,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", default="en", metavar="xx")
     p.add_argument("--format", choices=("text", "json", "jsonl"), default="text")
     p.set_defaults(func=cmd_tag)
+
+    p = sub.add_parser("sessions", help="list recorded sessions", description="List recorded sessions, newest first; --format csv gives one row per session with scores and key timings.")
+    p.add_argument("--db", metavar="PATH", help="database file (default: $ROLESIM_DB or transcripts/rolesim.sqlite)")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--candidate", metavar="NAME", help="candidates whose name contains this")
+    p.add_argument("--scenario", dest="scenario_id", metavar="ID")
+    p.add_argument("--outcome", choices=("resolved", "escalated", "customer_left", "time_up", "abandoned", "incomplete"))
+    p.add_argument("--search", metavar="WORDS", help="sessions where the candidate wrote these words")
+    p.set_defaults(func=cmd_sessions)
+
+    p = sub.add_parser("report", help="a report of one session", description="A readable report of one session: transcript with timing, tags with evidence, scores with reasons, reviewers' notes and overrides.")
+    p.add_argument("session", metavar="SESSION_ID", help="the id, or a unique prefix of it")
+    p.add_argument("--db", metavar="PATH", help="database file (default: $ROLESIM_DB or transcripts/rolesim.sqlite)")
+    p.add_argument("--format", choices=("md", "html", "json"), default="md")
+    p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("eval", help="measure the tagger against human labels", description="Measure the tagger against a labelled JSONL file: precision, recall, F1 and support per gold label.")
     p.add_argument("files", nargs="+", metavar="FILE", help="JSONL with id, text and gold labels (see shared/data/README.md)")

@@ -1,0 +1,236 @@
+"""Reports of one session (Markdown, HTML, JSON) and cohort CSV; candidate text always literal."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+import statistics
+from typing import Any
+
+from .scoring import load_rubrics
+from .text import display_safe
+from .transcript import Transcript
+
+MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def clock(seconds: float | None) -> str:
+    """m:ss, or an em dash when there is nothing to show."""
+    if seconds is None:
+        return "—"
+    seconds = max(0.0, seconds)
+    return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
+
+
+def md(text: str) -> str:
+    """Candidate or author text, shown literally in Markdown: every markup character escaped."""
+    return MD_SPECIAL.sub(r"\\\1", display_safe(text)).replace("\n", "  \n")
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell a spreadsheet will not run: text starting like a formula is prefixed with a quote."""
+    if isinstance(value, str):
+        value = display_safe(value)
+        if value.startswith(FORMULA_START):
+            return "'" + value
+    return value
+
+
+def report_data(t: Transcript) -> dict[str, Any]:
+    """Everything a report shows, as plain data (the JSON format, and the source of the others)."""
+    automatic = t.automatic_scores()
+    reviewed = t.scores()
+    human = t.score_overrides()
+    rubrics = load_rubrics()
+    s = t.session
+    return {
+        "session": {k: s.get(k) for k in ("id", "candidate", "scenario_id", "language", "started_at", "outcome", "source", "seed", "extra_time_pct", "tagger_version", "app_version", "flagged", "flag_reason")},
+        "duration": round(t.duration, 3),
+        "turns": [
+            {
+                "turn": turn.index,
+                "role": turn.role,
+                "t": round(turn.t, 3),
+                "state": turn.state,
+                "text": turn.text,
+                "nudge": turn.nudge,
+                "timing": None if turn.timing is None else turn.timing.__dict__,
+                "automatic_tags": [{k: tag[k] for k in ("id", "dimension", "polarity", "behaviour", "evidence", "start", "end", "rule")} for tag in turn.auto_tags],
+                "reviewed_tags": [tag.to_dict() for tag in turn.tags],
+                "notes": [n for n in t.notes if n["turn"] == turn.index],
+            }
+            for turn in t.turns
+        ],
+        "scores": {
+            dim: {
+                "automatic": automatic[dim].score,
+                "after_tag_overrides": reviewed[dim].score,
+                "human": human[dim]["score"] if dim in human else None,
+                "human_reason": human[dim]["reason"] if dim in human else None,
+                "human_by": human[dim]["author"] if dim in human else None,
+                "title": rubrics[dim].title if dim in rubrics else dim,
+                "descriptor": reviewed[dim].descriptor,
+                "evidence": reviewed[dim].evidence,
+            }
+            for dim in automatic
+            if automatic[dim].score is not None or dim in human
+        },
+        "moods": t.moods,
+        "states": t.states,
+        "notes": [n for n in t.notes if n["turn"] is None],
+        "overrides": t.overrides,
+        "recommendations": t.recommendations,
+    }
+
+
+def markdown(t: Transcript) -> str:
+    """A readable report for sharing as text."""
+    d = report_data(t)
+    s = d["session"]
+    out = [
+        f"# Session report: {md(s['candidate'] or '')}",
+        "",
+        f"- Scenario: {md(s['scenario_id'] or '')} · started {s['started_at']} · duration {clock(d['duration'])}",
+        f"- Outcome: **{s['outcome']}** · source {s['source']} · seed {s['seed']} · extra time {s['extra_time_pct'] or 0:g}%",
+        f"- Tagger {s['tagger_version']} · rolesim {s['app_version']}",
+        "",
+        "Scores are advice for a person, not a decision. Every tag below names the words that earned it.",
+        "",
+        "## Scores",
+        "",
+        "| dimension | automatic | after reviewers' tag changes | reviewer | reason |",
+        "|---|---|---|---|---|",
+    ]
+    for dim, sc in d["scores"].items():
+        out.append(f"| {sc['title']} | {sc['automatic'] or '—'} | {sc['after_tag_overrides'] or '—'} | {sc['human'] or '—'} | {md(sc['descriptor'])}{' — ' + md(sc['human_reason']) if sc['human_reason'] else ''} |")
+    out += ["", "## Transcript", ""]
+    for turn in d["turns"]:
+        who = "Customer" if turn["role"] == "customer" else "Candidate"
+        line = f"**{who}** [{clock(turn['t'])}]"
+        timing = turn["timing"]
+        if timing:
+            line += f" — first key {clock(timing['first_key'])}, sent after {clock(timing['to_send'])}, {timing['edits']} edits, {timing['deleted']} deleted, {timing['pastes']} pastes" + (", **sent while the customer was typing**" if timing["interrupted"] else "")
+        out += [line, "", "> " + md(turn["text"]).replace("  \n", "  \n> "), ""]
+        for tag in turn["reviewed_tags"]:
+            sign = "+" if tag["polarity"] > 0 else "−"
+            out.append(f"- {sign} {tag['dimension']} / {tag['behaviour']}: “{md(tag['evidence'])}” ({md(tag['rule'])})")
+        removed = {(a["behaviour"], a["start"]) for a in turn["automatic_tags"]} - {(r["behaviour"], r["start"]) for r in turn["reviewed_tags"]}
+        for behaviour, start in sorted(removed):
+            out.append(f"- ~~{behaviour} at {start}~~ (removed by a reviewer; the automatic tag is kept)")
+        for note in turn["notes"]:
+            out.append(f"- Note by {md(note['author'])}: {md(note['text'])}")
+        if turn["reviewed_tags"] or turn["notes"] or removed:
+            out.append("")
+    if d["notes"] or d["overrides"] or d["recommendations"]:
+        out += ["## Reviewers", ""]
+        for note in d["notes"]:
+            out.append(f"- Note by {md(note['author'])} ({note['created_at']}): {md(note['text'])}")
+        for o in d["overrides"]:
+            out.append(f"- {md(o['author'])} {o['action']} ({o['created_at']}): {md(o['reason'])}")
+        for r in d["recommendations"]:
+            out.append(f"- Recommendation by {md(r['reviewer'])}: **{md(r['recommendation'])}** — {md(r['reason'] or '')}")
+    return "\n".join(out) + "\n"
+
+
+def _h(text: Any) -> str:
+    return html.escape(display_safe(str(text)), quote=True)
+
+
+def latency_svg(t: Transcript, width: int = 560, height: int = 140) -> str:
+    """An inline bar chart of seconds to send per reply (no script, no external file)."""
+    replies = [r for r in t.replies() if r.timing and r.timing.to_send is not None]
+    if not replies:
+        return "<p>No replies.</p>"
+    top = max(r.timing.to_send for r in replies) or 1.0
+    bar = width / len(replies)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 20}" role="img" aria-label="Seconds to reply, per reply">']
+    for i, r in enumerate(replies):
+        h = (r.timing.to_send / top) * height
+        colour = "#b3261e" if r.timing.interrupted else "#3b6ea8"
+        parts.append(f'<rect x="{i * bar + 2:.1f}" y="{height - h:.1f}" width="{bar - 4:.1f}" height="{h:.1f}" fill="{colour}"><title>reply {i + 1}: {r.timing.to_send:.1f} s</title></rect>')
+        parts.append(f'<text x="{i * bar + bar / 2:.1f}" y="{height + 14}" font-size="11" text-anchor="middle">{r.timing.to_send:.0f}s</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def html_report(t: Transcript) -> str:
+    """One self-contained HTML file that prints well; candidate text escaped, nothing runs."""
+    d = report_data(t)
+    s = d["session"]
+    rows = "".join(
+        f"<tr><td>{_h(sc['title'])}</td><td>{_h(sc['automatic'] or '—')}</td><td>{_h(sc['after_tag_overrides'] or '—')}</td><td>{_h(sc['human'] or '—')}</td><td>{_h(sc['descriptor'])}{' — ' + _h(sc['human_reason']) if sc['human_reason'] else ''}</td></tr>"
+        for sc in d["scores"].values()
+    )
+    turns = []
+    for turn in d["turns"]:
+        text = turn["text"]
+        marks = sorted(((tag["start"], tag["end"], tag) for tag in turn["reviewed_tags"] if tag["end"] > tag["start"]), key=lambda x: x[0])
+        body, pos = [], 0
+        for start, end, tag in marks:
+            if start < pos:
+                continue
+            body.append(_h(text[pos:start]))
+            kind = "pos" if tag["polarity"] > 0 else "neg"
+            body.append(f'<mark class="{kind}" title="{_h(tag["dimension"] + " / " + tag["behaviour"])}">{_h(text[start:end])}</mark>')
+            pos = end
+        body.append(_h(text[pos:]))
+        timing = turn["timing"]
+        meta = ""
+        if timing:
+            meta = f"first key {clock(timing['first_key'])} · sent after {clock(timing['to_send'])} · {timing['edits']} edits · {timing['deleted']} deleted · {timing['pastes']} pastes" + (" · <strong>sent while the customer was typing</strong>" if timing["interrupted"] else "")
+        tags = "".join(f"<li>{'+' if tag['polarity'] > 0 else '−'} {_h(tag['dimension'])} / {_h(tag['behaviour'])}: “{_h(tag['evidence'])}” <small>{_h(tag['rule'])}</small></li>" for tag in turn["reviewed_tags"])
+        notes = "".join(f"<li class='note'>Note by {_h(n['author'])}: {_h(n['text'])}</li>" for n in turn["notes"])
+        who = "Customer" if turn["role"] == "customer" else "Candidate"
+        turns.append(f"<div class='turn {turn['role']}'><div class='who'>{who} · {clock(turn['t'])}</div><div class='meta'>{meta}</div><p>{''.join(body)}</p><ul>{tags}{notes}</ul></div>")
+    reviewers = "".join(f"<li>{_h(o['author'])} {_h(o['action'])}: {_h(o['reason'])}</li>" for o in d["overrides"])
+    reviewers += "".join(f"<li>Recommendation by {_h(r['reviewer'])}: <strong>{_h(r['recommendation'])}</strong> — {_h(r['reason'] or '')}</li>" for r in d["recommendations"])
+    reviewers += "".join(f"<li>Note by {_h(n['author'])}: {_h(n['text'])}</li>" for n in d["notes"])
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Session report — {_h(s['candidate'])}</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<style>
+body {{ font: 14px/1.45 system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; color: #1b1b1b; }}
+table {{ border-collapse: collapse; width: 100%; }} td, th {{ border: 1px solid #ccc; padding: .3rem .5rem; text-align: left; vertical-align: top; }}
+.turn {{ border-left: 3px solid #999; padding: .2rem .8rem; margin: .8rem 0; break-inside: avoid; }}
+.turn.candidate {{ border-color: #3b6ea8; margin-left: 2rem; }} .who {{ font-weight: 600; }} .meta {{ color: #555; font-size: 12px; }}
+.turn p {{ white-space: pre-wrap; margin: .3rem 0; }} mark.pos {{ background: #d7ecd9; }} mark.neg {{ background: #f6d3d1; }}
+.advice {{ background: #f3f3f3; padding: .5rem .8rem; }}
+@media print {{ body {{ margin: 0; max-width: none; }} }}
+</style></head><body>
+<h1>Session report: {_h(s['candidate'])}</h1>
+<p>Scenario {_h(s['scenario_id'])} · started {_h(s['started_at'])} · duration {clock(d['duration'])} · outcome <strong>{_h(s['outcome'])}</strong> · source {_h(s['source'])} · tagger {_h(s['tagger_version'])}</p>
+<p class="advice">Scores are advice for a person, not a decision. Every tag names the words that earned it; reviewers' changes are shown beside the automatic values, which are kept.</p>
+<h2>Scores</h2>
+<table><tr><th>dimension</th><th>automatic</th><th>after reviewers' tag changes</th><th>reviewer</th><th>descriptor and reason</th></tr>{rows}</table>
+<h2>Seconds to reply</h2>
+{latency_svg(t)}
+<h2>Transcript</h2>
+{''.join(turns)}
+<h2>Reviewers</h2>
+<ul>{reviewers or '<li>None yet.</li>'}</ul>
+</body></html>
+"""
+
+
+def cohort_csv(transcripts: list[Transcript]) -> str:
+    """One row per session: scores and key timings, safe to open in a spreadsheet."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["session_id", "candidate", "scenario", "started_at", "outcome", "duration_s", "replies", "median_seconds_to_send", "median_seconds_to_first_key", "interruptions", "patience", "empathy", "problem_solving", "communication", "human_scores", "recommendation"])
+    for t in transcripts:
+        replies = t.replies()
+        sends = [r.timing.to_send for r in replies if r.timing and r.timing.to_send is not None]
+        firsts = [r.timing.first_key for r in replies if r.timing and r.timing.first_key is not None]
+        scores = t.scores()
+        human = "; ".join(f"{dim}={o['score']}" for dim, o in t.score_overrides().items())
+        recommendation = "; ".join(f"{r['reviewer']}: {r['recommendation']}" for r in t.recommendations)
+        row = [
+            t.session["id"], t.session["candidate"], t.session["scenario_id"], t.session["started_at"], t.session["outcome"], round(t.duration, 1), len(replies),
+            round(statistics.median(sends), 1) if sends else "", round(statistics.median(firsts), 1) if firsts else "", sum(r.interrupted for r in replies),
+            scores["patience"].score, scores["empathy"].score, scores["problem_solving"].score, scores["communication"].score or "", human, recommendation,
+        ]
+        writer.writerow([csv_cell(v) for v in row])
+    return out.getvalue()
