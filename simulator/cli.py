@@ -224,6 +224,12 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_review(args) -> int:
+    from .ui.review_app import run_review
+
+    return run_review(args)
+
+
 def cmd_run(args) -> int:
     from .ui.app import run_candidate
 
@@ -275,6 +281,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", default="en", metavar="xx")
     p.add_argument("--format", choices=("text", "json", "jsonl"), default="text")
     p.set_defaults(func=cmd_tag)
+
+    p = sub.add_parser("review", help="the interviewer's review screens", description="Review recorded sessions: list, transcript with evidence, scores, replay, notes, overrides, reports.")
+    p.add_argument("--db", metavar="PATH", help="database file (default: $ROLESIM_DB or transcripts/rolesim.sqlite)")
+    p.add_argument("--reviewer", metavar="NAME", help="your name for the audit log (also ROLESIM_REVIEWER; asked for when missing)")
+    p.add_argument("--blind", action="store_true", help="hide candidate names until you have scored the session")
+    p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("sessions", help="list recorded sessions", description="List recorded sessions, newest first; --format csv gives one row per session with scores and key timings.")
     p.add_argument("--db", metavar="PATH", help="database file (default: $ROLESIM_DB or transcripts/rolesim.sqlite)")

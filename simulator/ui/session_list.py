@@ -1,0 +1,174 @@
+"""The interviewer's list of sessions: filter, sort, search what candidates wrote, blind mode."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Select, Static
+
+from ..store import ReviewStore
+from ..text import display_safe
+
+COLUMNS = [  # (column key, label, sort column in the store)
+    ("candidate", "Candidate", "candidate"),
+    ("scenario", "Scenario", "scenario_id"),
+    ("date", "Date", "started_at"),
+    ("duration", "Duration", "ended_ms"),
+    ("outcome", "Outcome", "outcome"),
+    ("patience", "Patience", "score_patience"),
+    ("empathy", "Empathy", "score_empathy"),
+    ("problem_solving", "Problem-solving", "score_problem_solving"),
+]
+OUTCOMES = ("resolved", "escalated", "customer_left", "time_up", "abandoned", "incomplete")
+HIDDEN = "(hidden until you score)"
+
+
+def duration_text(ms: int | None) -> str:
+    return "—" if ms is None else f"{ms // 60000}:{ms // 1000 % 60:02d}"
+
+
+class SessionListScreen(Screen):
+    """Every recorded session; Enter opens one, Space marks it for comparison."""
+
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    BINDINGS = [
+        Binding("r", "refresh", "Refresh", id="review.refresh", tooltip="Read the database again (new sessions appear)"),
+        Binding("b", "toggle_blind", "Blind mode", id="review.blind", tooltip="Hide candidate names until you have scored"),
+        Binding("space", "mark", "Mark", id="review.mark", tooltip="Mark a session to compare"),
+        Binding("c", "compare", "Compare marked", id="review.compare"),
+        Binding("q", "app.quit", "Quit", id="review.quit"),
+    ]
+
+    @dataclass
+    class Open(Message):
+        """The reviewer chose a session."""
+
+        session_id: str
+
+    @dataclass
+    class Compare(Message):
+        """The reviewer wants these sessions side by side."""
+
+        session_ids: list[str]
+
+    def __init__(self, store: ReviewStore, reviewer: str, blind: bool = False):
+        super().__init__()
+        self.store = store
+        self.reviewer = reviewer
+        self.blind = blind
+        self.sort = "started_at"
+        self.descending = True
+        self.marked: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(""), id="list-title")
+        with Horizontal(id="filters"):
+            yield Input(placeholder="Candidate", id="f-candidate")
+            yield Input(placeholder="Scenario id", id="f-scenario")
+            yield Select([(o, o) for o in OUTCOMES], prompt="Any outcome", id="f-outcome")
+            yield Input(placeholder="From YYYY-MM-DD", id="f-since")
+            yield Input(placeholder="Search what candidates wrote", id="f-search")
+        yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key, label, _ in COLUMNS:
+            table.add_column(label, key=key)
+        self.load()
+        table.focus()
+
+    def load(self) -> None:
+        """Query the store with the filters and sort, and fill the table."""
+        value = lambda selector: self.query_one(selector, Input).value.strip() or None  # noqa: E731
+        outcome = self.query_one("#f-outcome", Select).value
+        rows = self.store.list_sessions(
+            candidate=value("#f-candidate"),
+            scenario=value("#f-scenario"),
+            outcome=None if outcome is Select.NULL else str(outcome),
+            since=value("#f-since"),
+            search=value("#f-search"),
+            sort=self.sort,
+            descending=self.descending,
+        )
+        reviewed = self._reviewed() if self.blind else set()
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        table.add_rows(
+            (
+                # Rich Text is literal; a plain str cell would be parsed as markup.
+                Text(display_safe(r["candidate"] or "") if not self.blind or r["id"] in reviewed else HIDDEN),
+                Text(display_safe(r["scenario_id"] or "")),
+                (r["started_at"] or "")[:16].replace("T", " "),
+                duration_text(r["ended_ms"]),
+                r["outcome"],
+                *(str(r[c]) if r[c] is not None else "—" for c in ("score_patience", "score_empathy", "score_problem_solving")),
+            )
+            for r in rows
+        )
+        self.ids = [r["id"] for r in rows]
+        if rows:
+            table.move_cursor(row=min(row, len(rows) - 1))  # marking or refreshing keeps the reviewer's place
+        marks = f" · {len(self.marked)} marked for comparison" if self.marked else ""
+        arrow = "↓" if self.descending else "↑"
+        self.query_one("#list-title", Static).update(
+            Content(f"{len(rows)} sessions · sorted by {self.sort} {arrow}" + (" · blind mode" if self.blind else "") + marks + f" · reviewer {display_safe(self.reviewer)}")
+        )
+
+    def _reviewed(self) -> set[str]:
+        rows = self.store.db.execute(
+            "select session_id from overrides where author = ? and action = 'score' union select session_id from recommendations where reviewer = ?",
+            [self.reviewer, self.reviewer],
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    @on(Input.Submitted)
+    @on(Input.Changed, "#f-search, #f-candidate, #f-scenario")
+    @on(Select.Changed)
+    def filters_changed(self) -> None:
+        self.load()
+
+    @on(DataTable.HeaderSelected)
+    def header_selected(self, event: DataTable.HeaderSelected) -> None:
+        column = next(store_column for key, _, store_column in COLUMNS if key == event.column_key.value)
+        self.descending = not self.descending if column == self.sort else column == "started_at"
+        self.sort = column
+        self.load()
+
+    @on(DataTable.RowSelected)
+    def row_selected(self, event: DataTable.RowSelected) -> None:
+        self.post_message(self.Open(self.ids[event.cursor_row]))
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_toggle_blind(self) -> None:
+        self.blind = not self.blind
+        self.load()
+
+    def action_mark(self) -> None:
+        table = self.query_one(DataTable)
+        if not self.ids:
+            return
+        session_id = self.ids[table.cursor_row]
+        if session_id in self.marked:
+            self.marked.remove(session_id)
+        else:
+            self.marked.append(session_id)
+        self.load()
+
+    def action_compare(self) -> None:
+        if len(self.marked) >= 2:
+            self.post_message(self.Compare(list(self.marked)))
+        else:
+            self.notify("Mark two or more sessions with Space first.", severity="warning")
