@@ -13,6 +13,7 @@ from .model import Condition, Persona, Scenario, State
 from .tagger import Tag, get_tagger
 
 MAX_TYPING = 15.0  # longer looks like a stalled chat, however slow the persona types
+MAX_READING = 4.0  # the customer reads a reply before starting to type, at most this long
 TYPING_GRACE = 5.0  # a keystroke this recent means the candidate is visibly typing: nudges wait
 DEFAULT_EFFECTS = {
     "patience-": 12.0,
@@ -121,6 +122,8 @@ class Conversation:
         self._nudges_in_row = 0
         self._replies_in_state = 0
         self._moved = False
+        self._last_said: str | None = None
+        self._reading_until = 0.0
         self._build_machine()
 
     # The machine -----------------------------------------------------------------------------
@@ -141,6 +144,9 @@ class Conversation:
             for t in state.on_reply:
                 # Conditions are our own closures over loaded data: nothing from YAML is ever imported.
                 transitions.append({"trigger": "reply", "source": state.name, "dest": t.to, "conditions": [self._condition(t.when)]})
+                if t.when.cues:
+                    # The same reply may already answer the next state's question: see reply().
+                    transitions.append({"trigger": "follow", "source": state.name, "dest": t.to, "conditions": [self._condition(t.when)]})
             if state.on_silence:
                 transitions.append({"trigger": "silence", "source": state.name, "dest": state.on_silence.to})
         for trigger, dest in (("leave", leave), ("time_up", "time_up"), ("abandon", "abandoned")):
@@ -255,6 +261,8 @@ class Conversation:
         self._typing_since = now
         # The opening message was written before the chat opened: it only waits the persona's think time.
         composing = 0.0 if not self.turns else min(MAX_TYPING, len(text) / typing.chars_per_second)
+        if typing.jitter:
+            composing *= 1 + typing.jitter * (2 * self.rng.random() - 1)
         self._typing_due = now + typing.think + composing
         self._emit("customer_typing", now, {"state": self.state, "until": round(self._typing_due, 3)})
 
@@ -307,6 +315,9 @@ class Conversation:
             "interrupted": interrupted,
             "latency": latency,
         })
+        self._drop_nudges()
+        reads = self.persona.typing.reads_per_second
+        self._reading_until = now + (min(MAX_READING, len(text) / reads) if reads else 0.0)
         self._last_reply = now
         self._nudges_in_row = 0
         self._replies_in_state += 1
@@ -320,7 +331,28 @@ class Conversation:
             self.machine.events["reply"].trigger(self._customer, now=now, reply=reply)
             if not self._moved:
                 self._react(before, now)
+            else:
+                self._follow(reply, now)
         return self.advance(now)
+
+    def _follow(self, reply: Reply, now: float) -> None:
+        """A reply that also answers what the new state asks about (its cues) moves on again.
+
+        Only cue conditions count, so a state that waits for "any reply" is never skipped; the
+        customer then says only the last state's line, as a person who read the whole reply would.
+        """
+        followed = Reply(reply.tags, reply.cues, reply.mood, 1)
+        for _ in range(3):
+            if self.outcome is not None or not self._outbox:
+                return
+            pending = self._outbox[-1]
+            self._moved = False
+            self.machine.events["follow"].trigger(self._customer, now=now, reply=followed)
+            if not self._moved:
+                return
+            being_typed = self._typing_due is not None and self._outbox[0] is pending
+            if not being_typed and pending in self._outbox:
+                self._outbox.remove(pending)  # the skipped state's question is never asked
 
     def abandon(self, now: float) -> list[Event]:
         """The candidate quits: the session ends as abandoned (or as decided, if it already was)."""
@@ -370,11 +402,21 @@ class Conversation:
     # Helpers -----------------------------------------------------------------------------------
 
     def _pick(self, lines: tuple[str, ...]) -> str:
-        line = lines[0] if len(lines) == 1 else self.rng.choice(lines)
-        return line.format_map(self.facts) if "{" in line else line
+        # Never the same line twice in a row when there is another: a real customer varies.
+        fresh = [line for line in lines if line.format_map(self.facts) != self._last_said] if len(lines) > 1 else list(lines)
+        line = fresh[0] if len(fresh) == 1 else self.rng.choice(fresh or lines)
+        line = line.format_map(self.facts) if "{" in line else line
+        self._last_said = line
+        return line
+
+    def _drop_nudges(self) -> None:
+        """The candidate answered: a "hello?" not yet sent would arrive after the reply, so it is not sent."""
+        if self._outbox and self._outbox[0][1] and self._typing_due is not None:
+            self._typing_due = None  # the nudge being typed is abandoned
+        self._outbox = deque(item for item in self._outbox if not item[1])
 
     def _say(self, text: str, now: float, nudge: bool = False) -> None:
-        self._outbox.append((text, nudge, now))
+        self._outbox.append((text, nudge, max(now, self._reading_until)))
 
     def _finish(self, now: float) -> None:
         self.finished = True

@@ -294,10 +294,12 @@ def parse_persona(source: Source) -> tuple[Persona | None, list[Problem]]:
             c.error(("mood", k), f"mood {k} must be between 0 and 100")
     if None not in levels.values() and not levels["calm"] < levels["leave"]:
         c.error(("mood",), "mood calm must be below mood leave")
-    typing_raw = c.mapping(top.get("typing", {}), ("typing",), ("think", "chars_per_second"), "typing")
+    typing_raw = c.mapping(top.get("typing", {}), ("typing",), ("think", "chars_per_second", "jitter", "reads_per_second"), "typing")
     typing = Typing(
         c.get(typing_raw, ("typing",), "think", "number", default=2.0),
         c.get(typing_raw, ("typing",), "chars_per_second", "number", default=6.0) or 6.0,
+        min(0.9, c.get(typing_raw, ("typing",), "jitter", "number", default=0.0)),
+        c.get(typing_raw, ("typing",), "reads_per_second", "number", default=0.0),
     )
     nudge_raw = c.mapping(top.get("nudge", {}), ("nudge",), ("after", "max", "lines"), "nudge")
     nudge = Nudge(

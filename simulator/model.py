@@ -109,6 +109,8 @@ class Typing:
 
     think: float = 2.0  # seconds before the first character
     chars_per_second: float = 6.0
+    jitter: float = 0.0  # +/- this fraction of the typing time, from the session's seeded random
+    reads_per_second: float = 0.0  # reading the candidate's reply before typing; 0: no pause
 
 
 @dataclass(frozen=True)

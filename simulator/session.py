@@ -133,6 +133,11 @@ class LiveSession:
         if self.started:
             self._record("focus", self.now(), {"focused": focused})
 
+    def note(self, kind: str) -> None:
+        """A screen event worth keeping (e.g. the leave dialog opened or was declined)."""
+        if self.started and not self.conversation.finished:
+            self._record(kind, self.now(), {})
+
     def abandon(self) -> list[Event]:
         """The candidate confirmed leaving."""
         if not self.started:

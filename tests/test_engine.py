@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from simulator.engine import Conversation
 
 
@@ -180,3 +182,45 @@ def test_later_messages_take_think_time_plus_length_at_the_persona_speed(mini):
     events = conv.reply("The weather is nice.", at + 5)  # no transition: the neutral reaction "Hm."
     typing = next(e for e in events if e.kind == "customer_typing")
     assert typing.data["until"] == round(at + 5 + 1 + len("Hm.") / 10, 3)
+
+
+def test_one_reply_can_answer_the_next_states_question_too(mini):
+    conv = Conversation(*mini)
+    first_message_at(conv)
+    conv.reply("I'm so sorry about this. I will refund you today.", 10.0)
+    conv.advance(60.0)
+    assert conv.visited == ["opening", "talking", "done"]
+    assert conv.outcome == "resolved"
+    said = [t.text for t in conv.turns if t.role == "customer"]
+    assert said == ["Where is A-1?", "Thanks."]  # "What now?" was already answered, so never asked
+
+
+def test_a_state_waiting_for_any_reply_is_never_skipped(mini):
+    conv = Conversation(*mini)
+    first_message_at(conv)
+    conv.reply("Calm down, I will refund you.", 10.0)  # hostile's way out needs an apology, not a cue
+    assert conv.state == "hostile"
+
+
+def test_a_nudge_not_yet_sent_is_dropped_when_the_candidate_replies(mini):
+    conv = Conversation(*mini)
+    at = first_message_at(conv)
+    conv.advance(at + 30)  # the nudge starts being typed
+    assert conv.customer_typing
+    conv.reply("Sorry, I'm here.", at + 30.5)
+    conv.advance(at + 60)
+    assert "Hello?" not in [t.text for t in conv.turns if t.role == "customer"]
+
+
+def test_the_customer_does_not_say_the_same_line_twice_in_a_row(mini):
+    scenario, persona = mini
+    persona = replace(persona, reactions={**persona.reactions, "better": ("Better.", "Good.")})
+    conv = Conversation(scenario, persona, seed=3)
+    first_message_at(conv)
+    conv.reply("Sorry.", 10.0)  # to talking: "What now?" or "So?"
+    for t in (30.0, 50.0):
+        conv.advance(t)
+        conv.reply("Let me see.", t)  # no transition (2 replies): persona reactions
+    conv.advance(70.0)
+    said = [t.text for t in conv.turns if t.role == "customer"]
+    assert all(a != b for a, b in zip(said, said[1:]))

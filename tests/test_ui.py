@@ -249,3 +249,33 @@ async def test_time_up_ends_the_chat(mini, tmp_path):
         await at(app, pilot, 301.0)
         assert isinstance(app.screen, EndScreen)
         assert "time is up" in screen_text(app).lower()
+
+
+async def test_focus_never_leaves_the_reply_box_so_no_keystroke_is_lost(mini, tmp_path):
+    app = make_app(mini, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_chat(app, pilot)
+        await pilot.press("tab", "a", "tab", "tab", "b", "pagedown", "ctrl+down", "c")
+        await pilot.pause()
+        assert app.screen.query_one(ReplyBox).text == "abc"
+
+
+async def test_declining_to_leave_is_recorded(mini, tmp_path):
+    app = make_app(mini, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_chat(app, pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        kinds = [e["kind"] for e in stored_events(app)]
+        assert kinds[-2:] == ["leave_asked", "leave_declined"]
+
+
+async def test_the_notice_shows_name_and_start_at_80x24(mini, tmp_path):
+    app = make_app(mini, tmp_path, candidate=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        drawn = screen_text(app)
+        assert "Customer support role-play" in drawn and "Start" in drawn and "Your full name" in drawn
+        assert "Press Escape to leave without starting" in drawn

@@ -79,7 +79,9 @@ class CandidateApp(App[str | None]):
         """The engine reached an end: store scores off the UI thread, thank the candidate."""
         self.outcome = outcome
         self._close_session()
-        self.switch_screen(EndScreen(outcome))
+        if isinstance(self.screen, ConfirmQuit):
+            self.screen.dismiss(False)
+        self.push_screen(EndScreen(outcome))
 
     @work(thread=True, exclusive=True, group="close")
     def _close_session(self) -> None:
@@ -99,11 +101,13 @@ class CandidateApp(App[str | None]):
         else:
             question, detail = "Leave the session?", "Your replies so far are kept, and the session ends now. You cannot come back to it."
         self._asking = True
+        self.session.note("leave_asked")
         self.push_screen(ConfirmQuit(question, detail), self._quit_answered)
 
     def _quit_answered(self, leave: bool | None) -> None:
         self._asking = False
         if not leave:
+            self.session.note("leave_declined")
             return
         if not self.session.started:
             self.exit(None)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -46,6 +47,7 @@ class ChatMessage(Vertical):
         yield Static(Content(display_safe(self.text)), classes="body")
 
 
+HINT = "Enter sends · Ctrl+J new line · PgUp/PgDn chat · Ctrl+↑/↓ notes"
 READ_LAST_MESSAGE = 4.0  # seconds the chat stays up after the customer's farewell, to read it
 
 
@@ -53,6 +55,12 @@ class ChatScreen(Screen):
     """The candidate's timed chat; it drives the engine from one timer."""
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
+    BINDINGS = [
+        Binding("pageup", "scroll('transcript', -1)", "Scroll chat up", show=False, id="chat.scroll_up"),
+        Binding("pagedown", "scroll('transcript', 1)", "Scroll chat down", show=False, id="chat.scroll_down"),
+        Binding("ctrl+up", "scroll('side', -1)", "Scroll notes up", show=False, id="chat.notes_up"),
+        Binding("ctrl+down", "scroll('side', 1)", "Scroll notes down", show=False, id="chat.notes_down"),
+    ]
 
     def __init__(self, session: LiveSession, first_events: list[Event], tick_interval: float = 0.1):
         super().__init__()
@@ -71,11 +79,12 @@ class ChatScreen(Screen):
         yield Static(Content(""), id="banner")
         with Horizontal(id="body"):
             with Vertical(id="chat"):
-                yield VerticalScroll(id="transcript")
+                # Nothing but the reply box takes focus, so a keystroke can never land anywhere else.
+                yield VerticalScroll(id="transcript", can_focus=False)
                 yield Static(Content(""), id="typing")
                 yield ReplyBox(id="reply")
                 yield Static(Content(""), id="hint")
-            with VerticalScroll(id="side"):
+            with VerticalScroll(id="side", can_focus=False):
                 yield Static(Content("Your brief"), classes="side-heading")
                 yield Static(Content(display_safe(reflow(scenario.brief))), id="brief")
                 yield Static(Content("Reference notes"), classes="side-heading")
@@ -87,6 +96,11 @@ class ChatScreen(Screen):
         self.tick()  # anything already due (a customer with no think time) shows in this first frame
         self.set_interval(self.tick_interval, self.tick)
         self.call_after_refresh(self.session.start_recording)  # the database opens after the first frame
+
+    def action_scroll(self, panel: str, direction: int) -> None:
+        """Scroll the chat or the notes without moving the focus off the reply box."""
+        box = self.query_one(f"#{panel}", VerticalScroll)
+        (box.scroll_page_down if direction > 0 else box.scroll_page_up)(animate=False)
 
     def tick(self) -> None:
         """One beat of the clock: let the customer act, redraw the countdown."""
@@ -154,7 +168,7 @@ class ChatScreen(Screen):
         self.session.edit(text)
         hint = self.query_one("#hint", Static)
         if not hint.has_class("truncated"):
-            hint.update(Content(f"Enter sends · Ctrl+J new line · {len(text)}/{MAX_REPLY}"))
+            hint.update(Content(f"{HINT} · {len(text)}/{MAX_REPLY}"))
 
     @on(ReplyBox.Pasted)
     def pasted(self, event: ReplyBox.Pasted) -> None:

@@ -17,7 +17,11 @@ class ConfirmQuit(ModalScreen[bool]):
     """Leave or stay; staying is the default and what Escape does."""
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
-    BINDINGS = [Binding("escape", "stay", "Stay", show=False)]
+    BINDINGS = [
+        Binding("escape", "stay", "Stay", show=False),
+        Binding("left", "app.focus_previous", "Previous button", show=False),
+        Binding("right", "app.focus_next", "Next button", show=False),
+    ]
 
     def __init__(self, question: str, detail: str, leave_label: str = "Leave"):
         super().__init__()

@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
+from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 REASONS = {
@@ -20,8 +20,8 @@ REASONS = {
 }
 
 
-class EndScreen(Screen):
-    """Thanks the candidate; the outcome's wording never hints at a score."""
+class EndScreen(ModalScreen[None]):
+    """Thanks the candidate over the finished chat (still readable behind); never hints at a score."""
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
@@ -45,7 +45,7 @@ class NoticeScreen(Screen):
         limit = minutes(self.time_limit)
         if self.extra_time_pct:
             limit += f" (including {self.extra_time_pct:g}% extra time)"
-        with VerticalScroll(id="notice"):
+        with VerticalScroll(id="notice", can_focus=False):
             yield Static(Content("Customer support role-play"), id="heading")
             yield Static(Content(display_safe(self.scenario_title)), id="scenario-title")
             yield Static(
@@ -70,10 +70,13 @@ class NoticeScreen(Screen):
                 id="recording",
                 classes="para",
             )
-            with Vertical(id="start-row"):
+        # Pinned below the text, so the name box and Start are on screen at 80x24 too.
+        with Vertical(id="start-area"):
+            with Horizontal(id="start-row"):
                 if not self.candidate:
                     yield Input(placeholder="Your full name", id="name", max_length=120)
                 yield Button("Start", id="start", variant="primary", disabled=not self.candidate)
+            yield Static(Content("Not ready? Press Escape to leave without starting."), id="leave-hint")
 
     def on_mount(self) -> None:
         (self.query_one("#name", Input) if not self.candidate else self.query_one("#start", Button)).focus()
