@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+
+sys_path_root = __import__("pathlib").Path(__file__).resolve().parents[1]
+__import__("sys").path.insert(0, str(sys_path_root))  # `benchmarks.review_db` when run as a script
 import re
 import statistics
 import subprocess
@@ -86,6 +89,39 @@ def play_time() -> float:
     return (time.perf_counter() - started) / 20
 
 
+def review_list(sessions: int = 10_000) -> tuple[float, float, int]:
+    """Median ms of the session-list query, and ms until the review app shows the list, on N sessions."""
+    import asyncio
+
+    from benchmarks.review_db import build
+    from simulator.store import ReviewStore
+    from simulator.ui.review_app import build_review_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = build(Path(tmp) / "review.sqlite", sessions)
+        store = ReviewStore(path)
+        store.list_sessions()  # the first query warms SQLite's page cache, as opening the app would
+        times = []
+        for _ in range(RUNS):
+            started = time.perf_counter()
+            rows = store.list_sessions()
+            times.append(time.perf_counter() - started)
+        shown = []
+
+        async def on_screen() -> None:
+            app = build_review_app(path, "bench")
+            started = time.perf_counter()
+            async with app.run_test(size=(120, 34)) as pilot:
+                while not (app.screen.query("DataTable") and app.screen.query_one("DataTable").row_count):
+                    await pilot.pause(0.005)
+                await pilot.pause()  # the frame with the rows
+                shown.append(time.perf_counter() - started)
+
+        for _ in range(3):
+            asyncio.run(on_screen())
+    return statistics.median(times) * 1000, statistics.median(shown) * 1000, len(rows)
+
+
 def main() -> int:
     one_core()
     print(f"rolesim benchmarks (one core, {RUNS} runs each where repeated)\n")
@@ -99,6 +135,8 @@ def main() -> int:
     print(f"tagger        VADER {vader:9.0f} replies/s   rolesim {first:9.0f} replies/s   ratio {first / vader:.2f}x  first pass (aim >= 5x; {len(texts)} ESConv replies)")
     print(f"                                         rolesim {steady:9.0f} replies/s   ratio {steady / vader:.2f}x  steady state (best of 3 passes, as VADER's)")
     print(f"play          locked-out, good replies: {play_time() * 1000:.1f} ms per session on virtual time")
+    query, shown, count = review_list()
+    print(f"review list   {count} sessions: query {query:.1f} ms (aim <= 50)   on screen {shown:.0f} ms after opening (aim <= 300)")
     return 0
 
 

@@ -278,8 +278,12 @@ class ReviewStore(Store):
         sort: str = "started_at",
         descending: bool = True,
         limit: int | None = None,
-    ) -> list[dict[str, Any]]:
-        """Sessions with their core scores; filters combine. Reads sessions (and replies for search), never events."""
+        count: bool = False,
+    ) -> list[dict[str, Any]] | int:
+        """Sessions with their core scores (or with count=True, how many match); filters combine.
+
+        Reads sessions (and replies for search), never events.
+        """
         if sort not in SORTABLE:
             raise ValueError(f"cannot sort by {sort!r}; choose from {', '.join(SORTABLE)}")
         where, args = [], []
@@ -305,6 +309,8 @@ class ReviewStore(Store):
             query = " ".join('"' + word.replace('"', '""') + '"' for word in search.split())
             where.append("id in (select session_id from replies where rowid in (select rowid from replies_fts where replies_fts match ?))")
             args.append(query)
+        if count:
+            return self.db.execute("select count(*) from sessions" + (" where " + " and ".join(where) if where else ""), args).fetchone()[0]
         sql = (
             "select id, started_at, candidate, scenario_id, language, source, coalesce(outcome, 'incomplete') as outcome, "
             "ended_ms, extra_time_pct, flagged, score_patience, score_empathy, score_problem_solving from sessions"

@@ -142,3 +142,32 @@ def test_scores_come_from_the_one_scoring_function(db):
     transcript = load_transcript(store, ids["good"])
     stored = {d: s["score"] for d, s in store.scores(ids["good"]).items()}
     assert {d: s.score for d, s in transcript.automatic_scores().items()} == stored
+
+
+def test_the_session_list_never_reads_the_events_table(db):
+    import sqlite3
+
+    path, _ = db
+    store = ReviewStore(path)
+    tables_read = set()
+
+    def authorizer(action, table, column, database, trigger):
+        if action == sqlite3.SQLITE_READ:
+            tables_read.add(table)
+        return sqlite3.SQLITE_OK
+
+    store.db.conn.set_authorizer(authorizer)
+    store.list_sessions(search="sorry", candidate="a", outcome="resolved", sort="score_empathy", limit=200)
+    store.list_sessions(count=True, scenario="late-parcel")
+    assert "sessions" in tables_read
+    assert "events" not in tables_read
+
+
+def test_a_large_database_lists_a_page_and_counts_all(tmp_path):
+    from benchmarks.review_db import build
+
+    store = ReviewStore(build(tmp_path / "big.sqlite", sessions=1200, keystroke_sample=5))
+    assert store.list_sessions(count=True) == 1200
+    page = store.list_sessions(limit=200, sort="candidate", descending=False)
+    assert len(page) == 200 and page[0]["candidate"] == "Candidate 00000"
+    assert store.list_sessions(count=True, outcome="resolved") == 300

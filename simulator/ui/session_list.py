@@ -30,6 +30,7 @@ COLUMNS = [  # (column key, label, sort column in the store)
 ]
 OUTCOMES = ("resolved", "escalated", "customer_left", "time_up", "abandoned", "incomplete")
 HIDDEN = "(hidden until you score)"
+PAGE = 200  # rows drawn at a time: sorting and filtering run in SQL over every session
 
 
 def duration_text(ms: int | None) -> str:
@@ -45,6 +46,7 @@ class SessionListScreen(Screen):
         Binding("b", "toggle_blind", "Blind mode", id="review.blind", tooltip="Hide candidate names until you have scored"),
         Binding("space", "mark", "Mark", id="review.mark", tooltip="Mark a session to compare"),
         Binding("c", "compare", "Compare marked", id="review.compare"),
+        Binding("m", "more", "More rows", id="review.more", tooltip=f"Show {PAGE} more sessions"),
         Binding("q", "app.quit", "Quit", id="review.quit"),
     ]
 
@@ -68,6 +70,7 @@ class SessionListScreen(Screen):
         self.sort = "started_at"
         self.descending = True
         self.marked: list[str] = []
+        self.limit = PAGE
 
     def compose(self) -> ComposeResult:
         yield Static(Content(""), id="list-title")
@@ -91,15 +94,15 @@ class SessionListScreen(Screen):
         """Query the store with the filters and sort, and fill the table."""
         value = lambda selector: self.query_one(selector, Input).value.strip() or None  # noqa: E731
         outcome = self.query_one("#f-outcome", Select).value
-        rows = self.store.list_sessions(
+        filters = dict(
             candidate=value("#f-candidate"),
             scenario=value("#f-scenario"),
             outcome=None if outcome is Select.NULL else str(outcome),
             since=value("#f-since"),
             search=value("#f-search"),
-            sort=self.sort,
-            descending=self.descending,
         )
+        rows = self.store.list_sessions(**filters, sort=self.sort, descending=self.descending, limit=self.limit)
+        total = len(rows) if len(rows) < self.limit else self.store.list_sessions(**filters, count=True)
         reviewed = self._reviewed() if self.blind else set()
         table = self.query_one(DataTable)
         row = table.cursor_row
@@ -109,10 +112,10 @@ class SessionListScreen(Screen):
                 # Rich Text is literal; a plain str cell would be parsed as markup.
                 Text(display_safe(r["candidate"] or "") if not self.blind or r["id"] in reviewed else HIDDEN),
                 Text(display_safe(r["scenario_id"] or "")),
-                (r["started_at"] or "")[:16].replace("T", " "),
-                duration_text(r["ended_ms"]),
-                r["outcome"],
-                *(str(r[c]) if r[c] is not None else "—" for c in ("score_patience", "score_empathy", "score_problem_solving")),
+                Text((r["started_at"] or "")[:16].replace("T", " ")),
+                Text(duration_text(r["ended_ms"])),
+                Text(r["outcome"]),
+                *(Text(str(r[c]) if r[c] is not None else "—") for c in ("score_patience", "score_empathy", "score_problem_solving")),
             )
             for r in rows
         )
@@ -122,7 +125,7 @@ class SessionListScreen(Screen):
         marks = f" · {len(self.marked)} marked for comparison" if self.marked else ""
         arrow = "↓" if self.descending else "↑"
         self.query_one("#list-title", Static).update(
-            Content(f"{len(rows)} sessions · sorted by {self.sort} {arrow}" + (" · blind mode" if self.blind else "") + marks + f" · reviewer {display_safe(self.reviewer)}")
+            Content((f"{len(rows)} sessions" if total == len(rows) else f"{len(rows)} of {total:,} sessions (m: more; filters narrow)") + f" · sorted by {self.sort} {arrow}" + (" · blind mode" if self.blind else "") + marks + f" · reviewer {display_safe(self.reviewer)}")
         )
 
     def _reviewed(self) -> set[str]:
@@ -150,6 +153,10 @@ class SessionListScreen(Screen):
         self.post_message(self.Open(self.ids[event.cursor_row]))
 
     def action_refresh(self) -> None:
+        self.load()
+
+    def action_more(self) -> None:
+        self.limit += PAGE
         self.load()
 
     def action_toggle_blind(self) -> None:
