@@ -201,3 +201,25 @@ def test_session_view_snapshot(snap_compare, db):
         await pilot.pause()
 
     assert snap_compare(build_review_app(db, "Ieva"), terminal_size=(120, 34), run_before=open_session)
+
+
+async def test_candidate_text_shows_literally_in_the_review_screens(tmp_path):
+    import json as json_module
+
+    from simulator.cli import main
+
+    hostile = "[red]x[/] [link=x]y[/link] \x1b[2J sorry"
+    replies = tmp_path / "r.yaml"
+    replies.write_text(json_module.dumps([hostile]))
+    db = tmp_path / "h.sqlite"
+    assert main(["play", "late-parcel", "--replies", str(replies), "--db", str(db), "--candidate", "[bold]Eve[/]", "--format", "json"]) == 0
+    app = build_review_app(db, "Ieva")
+    async with app.run_test(size=(120, 34)) as pilot:
+        await pilot.pause()
+        assert "[bold]Eve[/]" in screen_text(app)
+        app.screen.query_one(DataTable).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        drawn = screen_text(app)
+        assert "[red]x[/] [link=x]y[/link] ␛[2J sorry" in drawn
+        assert "[bold]Eve[/]" in drawn
