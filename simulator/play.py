@@ -81,22 +81,6 @@ class PlayResult:
         }
 
 
-class _Sink:
-    """Collects engine events and passes them to the recorder, if there is one."""
-
-    def __init__(self, recorder: SessionRecorder | None):
-        self.recorder = recorder
-        self.events: list[Event] = []
-
-    def __call__(self, events: list[Event]) -> None:
-        for event in events:
-            self.events.append(event)
-            if self.recorder:
-                data = dict(event.data)
-                conversation = data.pop("conversation", 1)
-                self.recorder.record(event.kind, round(event.t * 1000), data, conversation)
-
-
 def play(
     scenario: Scenario,
     persona: Persona,
@@ -106,7 +90,13 @@ def play(
 ) -> PlayResult:
     """Play the scenario to its end on virtual time; nothing sleeps."""
     conversation = Conversation(scenario, persona, seed=seed)
-    sink = _Sink(recorder)
+    recorded: list[Event] = []
+
+    def sink(events: list[Event]) -> None:
+        recorded.extend(events)
+        if recorder:
+            recorder.record_events(events)
+
     sink(conversation.start(0.0))
     now = 0.0
 
@@ -146,7 +136,7 @@ def play(
     scores = score_session(conversation.turns)
     if recorder:
         recorder.save_scores({dim: s.to_dict() for dim, s in scores.items()})
-    return PlayResult(recorder.session_id if recorder else None, conversation, sink.events, scores)
+    return PlayResult(recorder.session_id if recorder else None, conversation, recorded, scores)
 
 
 def render_text(result: PlayResult) -> str:

@@ -96,6 +96,12 @@ class SessionRecorder:
         self._queue.put({"session_id": self.session_id, "conversation_id": conversation, "seq": seq, "t_ms": int(t_ms), "kind": kind, "data": data or {}})
         return seq
 
+    def record_events(self, events) -> None:
+        """Queue the engine's events (times in seconds; the conversation id travels in their data)."""
+        for event in events:
+            data = dict(event.data)
+            self.record(event.kind, round(event.t * 1000), data, data.pop("conversation", 1))
+
     def save_scores(self, scores: dict[str, Any]) -> None:
         """Queue the session's scores (from scoring.score_session) for storage."""
         self._queue.put(("scores", scores))

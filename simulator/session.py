@@ -162,9 +162,8 @@ class LiveSession:
         self.recorder.close()
 
     def _engine(self, events: list[Event]) -> list[Event]:
-        for event in events:
-            data = dict(event.data)
-            self._record(event.kind, event.t, data, data.pop("conversation", 1))
+        if self.recorder:
+            self.recorder.record_events(events)
         return events
 
     def _record(self, kind: str, t: float, data: dict, conversation: int = 1) -> None:
