@@ -230,6 +230,48 @@ def cmd_review(args) -> int:
     return run_review(args)
 
 
+def cmd_test(args) -> int:
+    from .scenario_tests import coverage, load_cases, run_case, test_files
+
+    library = _library(args)
+    files = test_files(args.paths or [d for d in ("scenarios",) if Path(d).exists()] or [str(Path(__file__).parent / "scenarios")])
+    if not files:
+        raise CliError("no *.tests.yaml files found")
+    results = []
+    for path in files:
+        scenario_id, cases = load_cases(path)
+        for case in cases:
+            result = run_case(library, scenario_id, case)
+            results.append(result)
+            mark = "PASS" if result.passed else "FAIL"
+            print(f"{mark}  {scenario_id}: {case.name}  ({path}:{case.where.line})")
+            for failure in result.failures:
+                print(f"        {failure}")
+    passed = sum(r.passed for r in results)
+    print(f"\n{passed} passed, {len(results) - passed} failed")
+    for scenario_id, missing in coverage(library, results).items():
+        if missing["states"] or missing["transitions"]:
+            print(f"coverage: {scenario_id}: states no case reaches: {', '.join(missing['states']) or 'none'}")
+            for edge in missing["transitions"]:
+                print(f"          transition no case takes: {edge}")
+        else:
+            print(f"coverage: {scenario_id}: every state and transition reached")
+    return 0 if passed == len(results) else 1
+
+
+def cmd_graph(args) -> int:
+    from .graph import dot, mermaid
+
+    scenario, _ = _scenario_and_persona(args)
+    path = None
+    if args.highlight:
+        store = _review_store(args)
+        sid = _session_id(store, args.highlight)
+        path = [e["data"]["to"] for e in store.events(sid) if e["kind"] == "state"]
+    sys.stdout.write((dot if args.format == "dot" else mermaid)(scenario, path))
+    return 0
+
+
 def cmd_run(args) -> int:
     from .ui.app import run_candidate
 
@@ -303,6 +345,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("md", "html", "json"), default="md")
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("graph", help="print a scenario's state machine", description="Print a scenario's states and transitions as Mermaid or DOT, edges labelled with what fires them.")
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario id or file")
+    p.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    p.add_argument("--highlight", metavar="SESSION_ID", help="mark the path a recorded session took")
+    p.add_argument("--db", metavar="PATH", help="database for --highlight")
+    scenarios_option(p)
+    p.set_defaults(func=cmd_graph)
+
+    p = sub.add_parser("test", help="run scenario tests (*.tests.yaml)", description="Play every case of the scenario tests files and check what must follow; report states and transitions no case reaches.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="tests files or folders (default: ./scenarios, else the shipped ones)")
+    scenarios_option(p)
+    p.set_defaults(func=cmd_test)
 
     p = sub.add_parser("eval", help="measure the tagger against human labels", description="Measure the tagger against a labelled JSONL file: precision, recall, F1 and support per gold label.")
     p.add_argument("files", nargs="+", metavar="FILE", help="JSONL with id, text and gold labels (see shared/data/README.md)")
