@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
@@ -74,9 +75,18 @@ def cmd_validate(args) -> int:
     for pid, persona in _library(args).personas.items():
         checked.personas.setdefault(pid, persona)
     checked.check_references()
-    problems = sorted(checked.problems, key=lambda p: (p.where.path, p.where.line, p.where.col))
-    for problem in problems:
-        print(problem)
+    from .lint import lint
+
+    for scenario in checked.scenarios.values():
+        checked.problems += lint(scenario, checked.personas.get(scenario.persona))
+    problems = sorted(set(checked.problems), key=lambda p: (p.where.path, p.where.line, p.where.col, p.message))
+    if args.strict:
+        problems = [replace(p, severity="error") for p in problems]
+    if args.format == "json":
+        print(json.dumps([{"path": p.where.path, "line": p.where.line, "col": p.where.col, "severity": p.severity, "message": p.message} for p in problems], ensure_ascii=False, indent=2))
+    else:
+        for problem in problems:
+            print(problem)
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     print(f"{len(files)} file(s) checked: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
@@ -305,6 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check scenario and persona files", description="Check scenario and persona files; each problem on one line as path:line:col: error|warning: message.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument("--format", choices=("text", "json"), default="text")
     scenarios_option(p)
     p.set_defaults(func=cmd_validate)
 
