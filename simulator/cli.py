@@ -282,6 +282,13 @@ def cmd_graph(args) -> int:
     return 0
 
 
+def cmd_schema(args) -> int:
+    from .schema import schema_text
+
+    sys.stdout.write(schema_text(args.kind))
+    return 0
+
+
 def cmd_run(args) -> int:
     from .ui.app import run_candidate
 
@@ -357,6 +364,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("md", "html", "json"), default="md")
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of scenario or persona files", description="Print the JSON Schema of scenario or persona files, for editors (yaml-language-server) and tools.")
+    p.add_argument("kind", choices=("scenario", "persona"))
+    p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser("graph", help="print a scenario's state machine", description="Print a scenario's states and transitions as Mermaid or DOT, edges labelled with what fires them.")
     p.add_argument("scenario", metavar="SCENARIO", help="scenario id or file")
