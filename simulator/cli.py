@@ -289,6 +289,27 @@ def cmd_schema(args) -> int:
     return 0
 
 
+def cmd_new(args) -> int:
+    from importlib import resources
+
+    from .loader import ID
+
+    if not ID.match(args.id):
+        raise CliError(f"id '{args.id}' must be lower-case letters, digits, '-' or '_'")
+    folder = Path(args.dir or ("scenarios" if args.kind == "scenario" else "personas"))
+    target = folder / f"{args.id}.yaml"
+    if target.exists():
+        raise CliError(f"{target} exists already; choose another --id")
+    template = resources.files("simulator.templates").joinpath(f"{args.kind}.yaml").read_text("utf-8")
+    text = template.replace("{id}", args.id).replace("{persona}", args.persona).replace("{{", "{").replace("}}", "}")
+    if folder.resolve() != (Path(__file__).parent / f"{args.kind}s").resolve():
+        text = text.replace("$schema=../schemas/", f"$schema={Path(__file__).parent / 'schemas'}/", 1)
+    folder.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target}: edit it, then `rolesim validate {target}`")
+    return 0
+
+
 def cmd_run(args) -> int:
     from .ui.app import run_candidate
 
@@ -365,6 +386,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     p.set_defaults(func=cmd_report)
 
+    p = sub.add_parser("new", help="write a commented starting scenario or persona", description="Write a commented starting file that passes validate.")
+    p.add_argument("kind", choices=("scenario", "persona"))
+    p.add_argument("--id", default=None, help="the new file's id (default: my-scenario / my-persona)")
+    p.add_argument("--persona", default="my-persona", help="the persona a new scenario names")
+    p.add_argument("--dir", metavar="DIR", help="where to write (default: ./scenarios or ./personas)")
+    p.set_defaults(func=cmd_new)
+
     p = sub.add_parser("schema", help="print the JSON Schema of scenario or persona files", description="Print the JSON Schema of scenario or persona files, for editors (yaml-language-server) and tools.")
     p.add_argument("kind", choices=("scenario", "persona"))
     p.set_defaults(func=cmd_schema)
@@ -396,6 +424,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .yamlsource import LoadError
 
     args = build_parser().parse_args(argv)
+    if args.command == "new" and args.id is None:
+        args.id = f"my-{args.kind}"
     try:
         return args.func(args)
     except LoadError as exc:
