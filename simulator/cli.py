@@ -310,6 +310,25 @@ def cmd_new(args) -> int:
     return 0
 
 
+def cmd_explore(args) -> int:
+    from .explore import explore
+
+    scenario, persona = _scenario_and_persona(args)
+    report = explore(scenario, persona, args.runs, args.seed)
+    if args.format == "json":
+        print(json.dumps(report.to_json(), indent=2))
+        return 0
+    print(f"{scenario.id}: {report.runs} random candidates (seed {args.seed})")
+    for outcome, count in report.outcomes.most_common():
+        print(f"  {outcome:14s} {count:5d}")
+    print("states never reached: " + (", ".join(report.never_reached) or "none"))
+    if report.timed_out:
+        print(f"{len(report.timed_out)} run(s) never ended before the time limit (run seeds {', '.join(map(str, report.timed_out[:5]))}): look for a state that waits for a reply it rarely gets")
+    else:
+        print("every run ended before the time limit")
+    return 0
+
+
 def cmd_run(args) -> int:
     from .ui.app import run_candidate
 
@@ -404,6 +423,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="PATH", help="database for --highlight")
     scenarios_option(p)
     p.set_defaults(func=cmd_graph)
+
+    p = sub.add_parser("explore", help="play random candidates through a scenario", description="Play random candidate replies (the scenario's cues, the tagger's behaviours, silences) and report outcomes, states never reached and runs that never end.")
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario id or file")
+    p.add_argument("--runs", type=int, default=200)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    scenarios_option(p)
+    p.set_defaults(func=cmd_explore)
 
     p = sub.add_parser("test", help="run scenario tests (*.tests.yaml)", description="Play every case of the scenario tests files and check what must follow; report states and transitions no case reaches.")
     p.add_argument("paths", nargs="*", metavar="PATH", help="tests files or folders (default: ./scenarios, else the shipped ones)")
