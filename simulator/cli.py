@@ -329,6 +329,27 @@ def cmd_explore(args) -> int:
     return 0
 
 
+def cmd_playtest(args) -> int:
+    from .ui.playtest import build_playtest_app
+
+    scenario, persona = _scenario_and_persona(args)
+    mood, facts = None, {}
+    for item in args.set or []:
+        key, _, value = item.partition("=")
+        if not _ or not key:
+            raise CliError(f"--set takes NAME=VALUE, not {item!r}")
+        if key == "mood":
+            if not value.isdigit() or not 0 <= int(value) <= 100:
+                raise CliError("mood must be a whole number from 0 to 100")
+            mood = float(value)
+        else:
+            facts[key] = value
+    if args.state and args.state not in scenario.states:
+        raise CliError(f"no state '{args.state}'; states: {', '.join(scenario.states)}")
+    build_playtest_app(scenario, persona, start_state=args.state, mood=mood, facts=facts, seed=args.seed).run()
+    return 0
+
+
 def cmd_run(args) -> int:
     from .ui.app import run_candidate
 
@@ -423,6 +444,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="PATH", help="database for --highlight")
     scenarios_option(p)
     p.set_defaults(func=cmd_graph)
+
+    p = sub.add_parser("playtest", help="play a scenario with the machine's view, reloading as you edit", description="The candidate screen plus the author's view (state, mood, tags, transitions); edits to the YAML reload and replay your replies. Not stored.")
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario id or file")
+    p.add_argument("--state", metavar="NAME", help="start in this state")
+    p.add_argument("--set", action="append", metavar="NAME=VALUE", help="mood=80, or a fact: order_number=123 (repeatable)")
+    p.add_argument("--seed", type=int, default=0)
+    scenarios_option(p)
+    p.set_defaults(func=cmd_playtest)
 
     p = sub.add_parser("explore", help="play random candidates through a scenario", description="Play random candidate replies (the scenario's cues, the tagger's behaviours, silences) and report outcomes, states never reached and runs that never end.")
     p.add_argument("scenario", metavar="SCENARIO", help="scenario id or file")

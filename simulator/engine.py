@@ -93,7 +93,17 @@ class _Facts(dict):
 class Conversation:
     """One customer conversation; feed it `reply(text, now)` and `advance(now)`, read its events."""
 
-    def __init__(self, scenario: Scenario, persona: Persona, seed: int = 0, extra_time_pct: float = 0.0, conversation_id: int = 1):
+    def __init__(
+        self,
+        scenario: Scenario,
+        persona: Persona,
+        seed: int = 0,
+        extra_time_pct: float = 0.0,
+        conversation_id: int = 1,
+        *,
+        start_state: str | None = None,
+        mood: float | None = None,
+    ):
         self.scenario = scenario
         self.persona = persona
         self.seed = seed
@@ -106,7 +116,10 @@ class Conversation:
         self.facts.setdefault("customer_name", persona.name)
         self.effects = {**DEFAULT_EFFECTS, **persona.mood_effects}
         self.time_limit = scenario.time_limit * (1 + extra_time_pct / 100)
-        self.mood = float(persona.mood_start)
+        self.mood = float(persona.mood_start if mood is None else mood)  # play-tests may preset it
+        if start_state is not None and start_state not in scenario.states:
+            raise KeyError(f"no state '{start_state}' in scenario '{scenario.id}'")
+        self.start_state = start_state or scenario.start
         self.turns: list[Turn] = []
         self.visited: list[str] = []
         self.outcome: str | None = None
@@ -156,7 +169,7 @@ class Conversation:
             model=self._customer,
             states=states,
             transitions=transitions,
-            initial=self.scenario.start,
+            initial=self.start_state,
             auto_transitions=False,
             queued=True,
             send_event=True,
@@ -201,7 +214,7 @@ class Conversation:
     def start(self, now: float = 0.0) -> list[Event]:
         """Begin the conversation: the customer starts typing the first line."""
         self.started = True
-        self._enter(self.scenario.start, now, None, "start")
+        self._enter(self.start_state, now, None, "start")
         return self.advance(now)
 
     def advance(self, now: float) -> list[Event]:

@@ -43,19 +43,23 @@ class LiveSession:
         self,
         scenario: Scenario,
         persona: Persona,
-        db_path: str | Path,
+        db_path: str | Path | None,
         *,
         seed: int | None = None,
         extra_time_pct: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
+        start_state: str | None = None,
+        mood: float | None = None,
     ):
         self.scenario = scenario
         self.persona = persona
-        self.db_path = Path(db_path)
+        self.db_path = Path(db_path) if db_path is not None else None  # None: a play-test, never stored
         self.seed = random.SystemRandom().randrange(2**31) if seed is None else seed
         self.extra_time_pct = extra_time_pct
         self.clock = clock
-        self.conversation = Conversation(scenario, persona, seed=self.seed, extra_time_pct=extra_time_pct)
+        self.start_state = start_state
+        self.start_mood = mood
+        self.conversation = Conversation(scenario, persona, seed=self.seed, extra_time_pct=extra_time_pct, start_state=start_state, mood=mood)
         self.recorder: SessionRecorder | None = None
         self.candidate: str | None = None
         self._t0: float | None = None
@@ -82,6 +86,9 @@ class LiveSession:
     def begin(self, candidate: str) -> list[Event]:
         """Consent given: open the store (in the writer thread), record consent, start the customer."""
         self.candidate = candidate
+        if self.db_path is None:
+            self._t0 = self.clock()
+            return self._engine(self.conversation.start(0.0))
         self.recorder = SessionRecorder(
             self.db_path,
             self.scenario,
@@ -132,6 +139,17 @@ class LiveSession:
         """The terminal reported focus lost or regained."""
         if self.started:
             self._record("focus", self.now(), {"focused": focused})
+
+    def reload(self, scenario: Scenario, persona: Persona) -> list[Event]:
+        """Swap in an edited scenario and replay the replies sent so far at their times (play-test)."""
+        sent = [(t.t, t.text) for t in self.conversation.turns if t.role == "candidate"]
+        conversation = Conversation(scenario, persona, seed=self.seed, extra_time_pct=self.extra_time_pct, start_state=self.start_state if self.start_state in scenario.states else None, mood=self.start_mood)
+        events = conversation.start(0.0)
+        for at, text in sent:
+            events += conversation.reply(text, at)
+        events += conversation.advance(self.now())
+        self.scenario, self.persona, self.conversation = scenario, persona, conversation
+        return events
 
     def note(self, kind: str) -> None:
         """A screen event worth keeping (e.g. the leave dialog opened or was declined)."""

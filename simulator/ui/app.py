@@ -50,6 +50,10 @@ class CandidateApp(App[str | None]):
         self._asking = False
 
     def on_mount(self) -> None:
+        self.first_screen()
+
+    def first_screen(self) -> None:
+        """The notice (a play-test goes straight to the chat)."""
         s = self.session
         self.push_screen(NoticeScreen(s.scenario.title, s.scenario.brief, s.time_limit, s.extra_time_pct, self.candidate))
         if self.auto_consent and self.candidate:

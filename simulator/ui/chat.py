@@ -85,10 +85,15 @@ class ChatScreen(Screen):
                 yield ReplyBox(id="reply")
                 yield Static(Content(""), id="hint")
             with VerticalScroll(id="side", can_focus=False):
-                yield Static(Content("Your brief"), classes="side-heading")
-                yield Static(Content(display_safe(reflow(scenario.brief))), id="brief")
-                yield Static(Content("Reference notes"), classes="side-heading")
-                yield Static(Content(display_safe(reflow(scenario.reference))), id="reference")
+                yield from self.side_widgets()
+
+    def side_widgets(self) -> ComposeResult:
+        """The side panel: the brief and reference notes (a play-test adds the author's view)."""
+        scenario = self.session.scenario
+        yield Static(Content("Your brief"), classes="side-heading")
+        yield Static(Content(display_safe(reflow(scenario.brief))), id="brief")
+        yield Static(Content("Reference notes"), classes="side-heading")
+        yield Static(Content(display_safe(reflow(scenario.reference))), id="reference")
 
     def on_mount(self) -> None:
         self.query_one(ReplyBox).focus()
