@@ -354,11 +354,16 @@ class Conversation:
         Only cue conditions count, so a state that waits for "any reply" is never skipped; the
         customer then says only the last state's line, as a person who read the whole reply would.
         """
-        followed = Reply(reply.tags, reply.cues, reply.mood, 1)
+        cues = set(reply.cues)
+        previous = self.visited[-2] if len(self.visited) > 1 else None
         for _ in range(3):
             if self.outcome is not None or not self._outbox:
                 return
+            # A cue moves the conversation once: the one that led here cannot also lead on.
+            cues -= self._cues_that_fired(previous, self.state, reply)
+            followed = Reply(reply.tags, cues, reply.mood, 1)
             pending = self._outbox[-1]
+            previous = self.state
             self._moved = False
             self.machine.events["follow"].trigger(self._customer, now=now, reply=followed)
             if not self._moved:
@@ -366,6 +371,14 @@ class Conversation:
             being_typed = self._typing_due is not None and self._outbox[0] is pending
             if not being_typed and pending in self._outbox:
                 self._outbox.remove(pending)  # the skipped state's question is never asked
+
+    def _cues_that_fired(self, source: str | None, dest: str, reply: Reply) -> set[str]:
+        """The cues of the transition from `source` to `dest` that this reply satisfied."""
+        state = self.scenario.states.get(source or "")
+        for t in state.on_reply if state else ():
+            if t.to == dest and _holds(t.when, reply):
+                return set(t.when.cues)
+        return set()
 
     def abandon(self, now: float) -> list[Event]:
         """The candidate quits: the session ends as abandoned (or as decided, if it already was)."""

@@ -18,6 +18,9 @@ from . import __version__
 WORD = re.compile(r"[\w'’]+")  # the cheapest pattern that keeps "don't" whole; quotes are trimmed from evidence
 QUOTES = "'’"
 BREAK = re.compile(r"[!?;\n]|\.(?!\d)")  # what ends a sentence (not the point in 9.95): a cue never spans one
+# What ends a negation's reach: "Oh no, I'm sorry" apologises; "I can't promise, but I will send" offers.
+NEGATION_BREAK = re.compile(r"[,:!?;\n]|\.(?!\d)|\bbut\b|\bhowever\b", re.IGNORECASE)
+NEGATION_REACH = 5  # words: "not able to refund the delivery fee" is still a refusal
 GAP = 3  # how many words "..." in a cue may skip
 TYPO_MIN = 5  # words shorter than this get no typo variants: too many real words collide
 
@@ -360,8 +363,8 @@ class Tagger:
         if end - i > 1 and BREAK.search(text, spans[i][1], spans[end - 1][0] + 1):
             return False
         if cue.negatable:
-            for j in range(max(0, i - 3), i):
-                if words[j].folded in negators and not BREAK.search(text, spans[j][1], spans[i][0] + 1):
+            for j in range(max(0, i - NEGATION_REACH), i):
+                if words[j].folded in negators and not NEGATION_BREAK.search(text, spans[j][1], spans[i][0] + 1):
                     return False
         return True
 
