@@ -21,6 +21,7 @@ BROKEN = ROOT / "tests" / "broken"
 EXPECTED = [
     ("bad_archetype.yaml", 3, 12, "archetype must be one of angry, confused, demanding"),
     ("bad_indent.yaml", 12, 4, "invalid YAML"),
+    ("cycle.yaml", 8, 8, "no final state can be reached from the start"),
     ("duplicate_key.yaml", 7, 1, "duplicate key 'brief'"),
     ("missing_persona.yaml", 4, 10, "persona 'nobody-here' not found"),
     ("no_way_out.yaml", 15, 5, "state 'b' has no outcome and no way out"),
