@@ -127,7 +127,6 @@ class Conversation:
         self.started = False
         self._events: list[Event] = []
         self._outbox: deque[tuple[str, bool, float]] = deque()  # customer messages waiting to be typed
-        self._typing_since: float | None = None
         self._typing_due: float | None = None
         self._last_customer: float | None = None
         self._last_reply: float | None = None
@@ -203,7 +202,7 @@ class Conversation:
         if state.outcome:
             self.outcome = state.outcome
             self._outbox.clear()
-            self._typing_since = self._typing_due = None
+            self._typing_due = None
         if state.say:
             self._say(self._pick(state.say), now)
         elif state.outcome:
@@ -271,7 +270,6 @@ class Conversation:
     def _start_typing(self, now: float) -> None:
         text = self._outbox[0][0]
         typing = self.persona.typing
-        self._typing_since = now
         # The opening message was written before the chat opened: it only waits the persona's think time.
         composing = 0.0 if not self.turns else min(MAX_TYPING, len(text) / typing.chars_per_second)
         if typing.jitter:
@@ -281,7 +279,7 @@ class Conversation:
 
     def _deliver(self, now: float) -> None:
         text, nudge, _ = self._outbox.popleft()
-        self._typing_since = self._typing_due = None
+        self._typing_due = None
         self._last_customer = now
         self.turns.append(Turn("customer", text, now, self.state, nudge=nudge))
         self._emit("customer_message", now, {"text": text, "state": self.state, "nudge": nudge, "turn": len(self.turns) - 1})

@@ -369,8 +369,3 @@ def kind_of(source: Source) -> str:
     if isinstance(source.data, dict) and ("mood" in source.data or "reactions" in source.data):
         return "persona"
     return "scenario" if "scenario" in Path(source.path).parts[-2:-1] else "persona" if "persona" in str(Path(source.path).parent) else "scenario"
-
-
-def where_of(obj: Scenario | Persona) -> Where:
-    """The file a loaded object came from, as a Where."""
-    return Where(obj.path, 1, 1)

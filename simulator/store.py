@@ -217,13 +217,6 @@ class Store:
         row["outcome"] = row["outcome"] or "incomplete"
         return row
 
-    def sessions(self) -> list[dict[str, Any]]:
-        """Every session, newest first."""
-        rows = list(self.db.query("select * from sessions order by started_at desc, rowid desc"))
-        for row in rows:
-            row["outcome"] = row["outcome"] or "incomplete"
-        return rows
-
     def events(self, session_id: str) -> Iterator[dict[str, Any]]:
         """A session's events in order, with `data` decoded."""
         for row in self.db.query("select * from events where session_id = ? order by seq", [session_id]):

@@ -109,7 +109,7 @@ class PlaytestApp(CandidateApp):
         self.push_screen(PlaytestScreen(self.session, first, self.tick_interval))
 
     def session_ended(self, outcome: str | None) -> None:
-        self.notify(f"The conversation ended: {outcome}. Edit the YAML to replay, or Ctrl+Q to quit.", timeout=10)
+        self.notify(f"The conversation ended: {outcome}. Edit the YAML to replay, or Ctrl+Q to quit.", timeout=10, markup=False)
 
 
 def build_playtest_app(

@@ -135,4 +135,4 @@ class ReplayScreen(Screen):
                 self.show()
                 return
         if number is not None:
-            self.notify(f"No turn {number}.", severity="warning")
+            self.notify(f"No turn {number}.", severity="warning", markup=False)

@@ -264,4 +264,4 @@ class SessionScreen(Screen):
         text = html_report(self.transcript) if kind == "html" else markdown(self.transcript)
         path = self.export_dir / f"rolesim-{self.session_id[:8]}.{kind}"
         path.write_text(text, encoding="utf-8")
-        self.app.call_from_thread(self.notify, f"Saved {path}")
+        self.app.call_from_thread(self.notify, display_safe(f"Saved {path}"), markup=False)
