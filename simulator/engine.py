@@ -314,6 +314,7 @@ class Conversation:
             self._tagger = get_tagger(self.scenario.language)
             self._cue_lexicon = self._tagger.cue_lexicon(self.scenario.cues)
         tags, cues = self._tagger.analyse(text, self.names, self._cue_lexicon)
+        tags += self._formulaic(text, tags)
         interrupted = self._typing_due is not None
         latency = None if self._last_customer is None else round(now - self._last_customer, 3)
         self.turns.append(Turn("candidate", text, now, self.state, tags, interrupted=interrupted, latency=latency))
@@ -369,6 +370,21 @@ class Conversation:
             being_typed = self._typing_due is not None and self._outbox[0] is pending
             if not being_typed and pending in self._outbox:
                 self._outbox.remove(pending)  # the skipped state's question is never asked
+
+    def _formulaic(self, text: str, tags: list[Tag]) -> list[Tag]:
+        """Context the tagger cannot see: a reply, or an empathy phrase, repeated from earlier replies."""
+        earlier = [t for t in self.turns if t.role == "candidate"]  # this reply is not among them yet
+        if not earlier:
+            return []
+        said = {t.text.strip().lower() for t in earlier}
+        if text.strip().lower() in said and len(text.strip()) > 10:
+            return [Tag("helpfulness", -1, "formulaic", text, 0, len(text), "session/formulaic/repeated-reply")]
+        before = {(tag.behaviour, tag.evidence.lower()) for t in earlier for tag in t.tags if tag.dimension == "empathy" and tag.behaviour != "use_name"}
+        for tag in tags:
+            # Single words ("sorry") recur naturally; a repeated phrase of two or more words is formula.
+            if tag.dimension == "empathy" and len(tag.evidence.split()) >= 2 and (tag.behaviour, tag.evidence.lower()) in before:
+                return [Tag("helpfulness", -1, "formulaic", tag.evidence, tag.start, tag.end, "session/formulaic/repeated-phrase")]
+        return []
 
     def _cues_that_fired(self, source: str | None, dest: str, reply: Reply) -> set[str]:
         """The cues of the transition from `source` to `dest` that this reply satisfied."""

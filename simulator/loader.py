@@ -18,7 +18,6 @@ from .model import (
     State,
     Transition,
     Typing,
-    Where,
 )
 from .yamlsource import Key, LoadError, Problem, Source, read_source
 

@@ -109,6 +109,8 @@ def _positive(dimension: str, replies: list, target_share: float) -> tuple[int |
                 behaviours.add(tag.behaviour)
             else:
                 negatives += 1
+        if dimension == "empathy" and any(t.behaviour == "formulaic" for t in turn.tags):
+            has = False  # a pasted or repeated phrase earns no fresh credit
         with_positive += has
     if not replies or (not evidence and dimension not in CORE_DIMENSIONS):
         return None, []
@@ -116,6 +118,10 @@ def _positive(dimension: str, replies: list, target_share: float) -> tuple[int |
     raw = 1 + 4 * min(1.0, coverage / target_share)
     if len(behaviours) < 2:
         raw = min(raw, 4)  # a single behaviour repeated is not the full range a 5 describes
+    formulaic = [e for i, turn in replies for e in turn.tags if e.behaviour == "formulaic"]
+    if formulaic and dimension == "empathy":
+        raw = min(raw, 4)  # copy-pasted sympathy cannot earn the top score
+        evidence.append({"kind": "formulaic", "count": len(formulaic), "detail": "repeated replies or phrases: capped at 4"})
     raw -= negatives
     evidence.append({"kind": "coverage", "replies": len(replies), "with_behaviour": with_positive, "distinct_behaviours": sorted(behaviours)})
     return max(1, min(5, int(raw + 0.5))), evidence

@@ -20,6 +20,7 @@ QUOTES = "'’"
 BREAK = re.compile(r"[!?;\n]|\.(?!\d)")  # what ends a sentence (not the point in 9.95): a cue never spans one
 # What ends a negation's reach: "Oh no, I'm sorry" apologises; "I can't promise, but I will send" offers.
 NEGATION_BREAK = re.compile(r"[,:!?;\n]|\.(?!\d)|\bbut\b|\bhowever\b", re.IGNORECASE)
+QUOTED = re.compile(r'"[^"\n]{1,300}"|“[^”\n]{1,300}”|‘[^’\n]{1,300}’|«[^»\n]{1,300}»|„[^“”\n]{1,300}[“”]')
 NEGATION_REACH = 5  # words: "not able to refund the delivery fee" is still a refusal
 GAP = 3  # how many words "..." in a cue may skip
 TYPO_MIN = 5  # words shorter than this get no typo variants: too many real words collide
@@ -354,6 +355,8 @@ class Tagger:
             tags += self._shouting(text, words, spans)
         if names:
             tags += self._names(text, words, spans, names)
+        if any(q in text for q in '"“‘«„'):
+            tags = _unquoted(text, tags)
         return (_dedupe(tags) if len(tags) > 1 else tags), matched
 
     @staticmethod
@@ -406,6 +409,12 @@ class Tagger:
                 start, stop = _trim(text, *spans[i])
                 return [Tag("empathy", 1, "use_name", text[start:stop], start, stop, f"{self.language}/use_name")]
         return []
+
+
+def _unquoted(text: str, tags: list[Tag]) -> list[Tag]:
+    """Rudeness inside quotation marks is the customer's word quoted back ("you said it was 'useless'")."""
+    quotes = [m.span() for m in QUOTED.finditer(text)]
+    return [t for t in tags if t.polarity > 0 or not any(a <= t.start and t.end <= b for a, b in quotes)]
 
 
 def _dedupe(tags: list[Tag]) -> list[Tag]:

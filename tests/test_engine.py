@@ -224,3 +224,35 @@ def test_the_customer_does_not_say_the_same_line_twice_in_a_row(mini):
     conv.advance(70.0)
     said = [t.text for t in conv.turns if t.role == "customer"]
     assert all(a != b for a, b in zip(said, said[1:]))
+
+
+def test_a_pasted_empathy_phrase_is_formulaic_and_cannot_reach_five(mini):
+    from simulator.scoring import score_session
+
+    conv = Conversation(*mini)
+    first_message_at(conv)
+    phrase = "I understand how frustrating this is for you."
+    for t in (10.0, 40.0, 70.0):
+        conv.advance(t)
+        conv.reply(phrase, t)
+    replies = [t for t in conv.turns if t.role == "candidate"]
+    assert not any(tag.behaviour == "formulaic" for tag in replies[0].tags)
+    assert all(any(tag.behaviour == "formulaic" and tag.dimension == "helpfulness" for tag in r.tags) for r in replies[1:])
+    scores = score_session(conv.turns)
+    assert any(e.get("kind") == "formulaic" for e in scores["empathy"].evidence)
+    varied = Conversation(*mini)
+    first_message_at(varied)
+    for t, text in ((10.0, phrase), (40.0, "I'm so sorry you've had to wait."), (70.0, "Don't worry, I'll make sure it's sorted today.")):
+        varied.advance(t)
+        varied.reply(text, t)
+    assert scores["empathy"].score < score_session(varied.turns)["empathy"].score == 5
+    assert scores["empathy"].score <= 3  # only the first of the three pasted replies counts
+
+
+def test_a_word_like_sorry_may_recur_without_being_formulaic(mini):
+    conv = Conversation(*mini)
+    first_message_at(conv)
+    conv.reply("Sorry for the wait.", 10.0)
+    conv.advance(30.0)
+    conv.reply("Sorry, let me check that.", 30.0)
+    assert not any(tag.behaviour == "formulaic" for t in conv.turns for tag in t.tags)

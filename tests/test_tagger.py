@@ -108,3 +108,9 @@ def test_a_negated_scenario_cue_does_not_count():
     cues = tagger.cue_lexicon({"exception": ["make an exception"]})
     assert tagger.analyse("I can make an exception.", (), cues)[1] == {"exception"}
     assert tagger.analyse("I can't make an exception, sorry.", (), cues)[1] == set()
+
+
+def test_quoted_customer_words_are_not_the_candidates_rudeness():
+    assert "rudeness" not in behaviours('You said the app was "useless", and I understand why.')
+    assert "rudeness" not in behaviours("So the courier called it “ridiculous”?")
+    assert "rudeness" in behaviours("Honestly, your question is ridiculous.")
