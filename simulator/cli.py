@@ -350,6 +350,15 @@ def cmd_playtest(args) -> int:
     return 0
 
 
+def cmd_explain(args) -> int:
+    from .report import explanation
+    from .transcript import load_transcript
+
+    store = _review_store(args)
+    print(explanation(load_transcript(store, _session_id(store, args.session))))
+    return 0
+
+
 def cmd_run(args) -> int:
     from .ui.app import run_candidate
 
@@ -465,6 +474,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH", help="tests files or folders (default: ./scenarios, else the shipped ones)")
     scenarios_option(p)
     p.set_defaults(func=cmd_test)
+
+    p = sub.add_parser("explain", help="why a session's scores are what they are", description="Print each score of a session with the descriptor it reached and every tag (words, offsets, rule) and timing behind it.")
+    p.add_argument("session", metavar="SESSION_ID", help="the id, or a unique prefix of it")
+    p.add_argument("--db", metavar="PATH", help="database file (default: $ROLESIM_DB or transcripts/rolesim.sqlite)")
+    p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("eval", help="measure the tagger against human labels", description="Measure the tagger against a labelled JSONL file: precision, recall, F1 and support per gold label.")
     p.add_argument("files", nargs="+", metavar="FILE", help="JSONL with id, text and gold labels (see shared/data/README.md)")

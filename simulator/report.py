@@ -234,3 +234,33 @@ def cohort_csv(transcripts: list[Transcript]) -> str:
         ]
         writer.writerow([csv_cell(v) for v in row])
     return out.getvalue()
+
+
+def explanation(t: Transcript) -> str:
+    """Why each score is what it is: the descriptor reached and every tag and timing behind it."""
+    rubrics = load_rubrics()
+    human = t.score_overrides()
+    texts = {turn.index: turn.text for turn in t.turns}
+    lines = [f"Session {t.session['id']} · {display_safe(t.session['scenario_id'] or '')} · outcome {t.session['outcome']} · tagger {t.session['tagger_version']}", ""]
+    for dim, score in t.scores().items():
+        if score.score is None and dim not in human:
+            continue
+        title = rubrics[dim].title if dim in rubrics else dim
+        lines.append(f"{title}: {score.score}  — {score.descriptor}")
+        if dim in human:
+            lines.append(f"  reviewer {display_safe(human[dim]['author'])} set {human[dim]['score']}: {display_safe(human[dim]['reason'])}")
+        for e in score.evidence:
+            if e["kind"] == "tag":
+                sign = "+" if e["polarity"] > 0 else "−"
+                lines.append(f"  {sign} turn {e['turn']} at {clock(e['t'])}: {e['behaviour']} “{display_safe(e['evidence'])}” [{e['start']}:{e['end']}] by rule {display_safe(e['rule'])}")
+                lines.append(f"      in: {display_safe(texts.get(e['turn'], ''))[:160]}")
+            elif e["kind"] == "coverage":
+                lines.append(f"  {e['with_behaviour']} of {e['replies']} replies showed it; behaviours: {', '.join(e['distinct_behaviours']) or 'none'}")
+            elif e["kind"] == "slow_reply":
+                lines.append(f"  − turn {e['turn']}: replied after {e['seconds']:.0f} s")
+            elif e["kind"] == "interrupted":
+                lines.append(f"  − turn {e['turn']}: {e['detail']}")
+            else:
+                lines.append(f"  {e.get('detail', e['kind'])}")
+        lines.append("")
+    return "\n".join(lines)

@@ -91,3 +91,13 @@ def test_sessions_table_and_search(db, capsys):
 def test_report_of_an_unknown_session_is_one_line_on_stderr(db):
     result = subprocess.run([sys.executable, "-m", "simulator", "report", "nope", "--db", str(db)], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 1 and result.stderr.strip() == "rolesim: error: no session 'nope'"
+
+
+def test_explain_names_every_tag_behind_each_score(db, capsys):
+    sid = session_id(db, "=HYPERLINK(\"x\")")
+    capsys.readouterr()
+    assert main(["explain", sid[:8], "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "Patience and composure:" in out and "calm_down “Calm down”" in out and "by rule en/calm_down/calm down" in out
+    assert "Empathy and emotional intelligence:" in out and "apologise “sorry”" in out
+    assert "\x1b" not in out  # the hostile reply is shown display-safe
