@@ -85,8 +85,11 @@ class _Word(NamedTuple):
 class Lexicon:
     """A compiled set of cue phrases: dictionaries keyed by stem (and the next stem), not regexes."""
 
-    def __init__(self, stemmer_name: str | None, negators: Iterable[str] = (), contractions: dict[str, str] | None = None, acronyms: Iterable[str] = ()):
+    def __init__(self, stemmer_name: str | None, negators: Iterable[str] = (), contractions: dict[str, str] | None = None, acronyms: Iterable[str] = (), letters: dict[str, str] | None = None):
         self._stemmer = _stemmer(stemmer_name) if stemmer_name else None
+        # Letters a US keyboard lacks and people spell out ("ae" for "æ"): folded the same way in cues and replies.
+        self._letters = str.maketrans(dict(letters)) if letters else None
+        fold = self.fold
         self._stems: dict[str, str] = {}
         self._words: set[str] = set()  # folded cue words, never treated as typos
         self._keys: set[str] = set()  # every key a cue part names
@@ -99,6 +102,10 @@ class Lexicon:
         self.negators = frozenset(fold(n) for n in negators)
         self.acronyms = frozenset(fold(a) for a in acronyms)
         self._contractions = [(tuple(fold(w) for w in long.split()), fold(short)) for long, short in (contractions or {}).items()]
+
+    def fold(self, word: str) -> str:
+        """`fold`, after spelling out this language's letters ('hjælpe' -> 'hjaelpe')."""
+        return fold(word.lower().translate(self._letters)) if self._letters else fold(word)
 
     def stem(self, folded: str) -> str:
         found = self._stems.get(folded)
@@ -113,7 +120,7 @@ class Lexicon:
         words = [part for chunk in phrase.split() for part in ([chunk] if chunk == "..." or chunk.endswith("*") else WORD.findall(chunk))]
         if not words or words[0] == "...":
             raise ValueError(f"cue {phrase!r} must start with a word")
-        for variant in self._spellings([w if w == "..." or w.endswith("*") else fold(w) for w in words]):
+        for variant in self._spellings([w if w == "..." or w.endswith("*") else self.fold(w) for w in words]):
             parts = tuple(self._part(w) for w in variant)
             self._add(variant, _Cue(parts, len(parts), behaviour, rule, negatable))
 
@@ -134,7 +141,7 @@ class Lexicon:
         if word == "...":
             return ("g", "")
         if word.endswith("*") and len(word) > 3:
-            return ("p", fold(word[:-1]))
+            return ("p", self.fold(word[:-1]))
         self._words.add(word)
         key = self.stem(word)
         self._keys.add(key)
@@ -167,7 +174,7 @@ class Lexicon:
         """Fold, stem and look up a written word once; later calls are one dict lookup."""
         found = self._info.get(written)
         if found is None:
-            folded = fold(written)
+            folded = self.fold(written)
             stem = self.stem(folded)
             key = stem if stem in self._keys or folded in self._words else self._typos.get(folded, stem)
             starts = (
@@ -294,9 +301,28 @@ def _typos(word: str) -> set[str]:
 
 @lru_cache(maxsize=None)
 def _stemmer(name: str):
+    if name == "latvian":  # Snowball has none: a light suffix stripper does
+        return LatvianStemmer()
     import Stemmer  # PyStemmer: Snowball in C
 
     return Stemmer.Stemmer(name)
+
+
+class LatvianStemmer:
+    """A light Latvian stemmer: strips one case or verb ending from a folded word ('atvainojos' -> 'atvainoj')."""
+
+    # Endings with their diacritics already folded away (ā -> a), longest first; reflexive verb forms included.
+    ENDINGS = tuple(sorted(
+        "ajiem ajam ajai ajos ajas amies aties ieties esiet esim ties sies siet sim iem aja ais ies ams ati ai ei am em im um us as es os is ij ie at it ot et u a i e o s".split(),
+        key=len, reverse=True,
+    ))
+    MIN_STEM = 3
+
+    def stemWord(self, word: str) -> str:  # noqa: N802 - PyStemmer's name, so both kinds are used alike
+        for ending in self.ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= self.MIN_STEM:
+                return word[: -len(ending)]
+        return word
 
 
 class Tagger:
@@ -309,18 +335,19 @@ class Tagger:
         self.stemmer_name = spec.get("stemmer")
         self.contractions = {str(k): str(v) for k, v in (spec.get("contractions") or {}).items()}
         acronyms = [str(w) for w in spec.get("acronyms", ())]
-        self.lexicon = Lexicon(self.stemmer_name, map(str, spec.get("negators", ())), self.contractions, acronyms)
+        self.letters = {str(k): str(v) for k, v in (spec.get("letters") or {}).items()}
+        self.lexicon = Lexicon(self.stemmer_name, map(str, spec.get("negators", ())), self.contractions, acronyms, self.letters)
         self.behaviours: dict[str, tuple[str, int]] = {"use_name": ("empathy", 1)}
         for name, body in spec["behaviours"].items():
             self.behaviours[name] = (body["dimension"], int(body["polarity"]))
             for phrase in body["cues"]:
                 self.lexicon.add(str(phrase), name, f"{language}/{name}/{phrase}", body.get("negatable", True))
         self.lexicon.finish()
-        self.question_starters = frozenset(fold(str(w)) for w in spec.get("question_starters", ()))
+        self.question_starters = frozenset(self.lexicon.fold(str(w)) for w in spec.get("question_starters", ()))
 
     def cue_lexicon(self, cues: dict[str, Iterable[str]]) -> Lexicon:
         """Compile a scenario's own cues with this language's stemmer and negators."""
-        lexicon = Lexicon(self.stemmer_name, self.lexicon.negators, self.contractions)
+        lexicon = Lexicon(self.stemmer_name, self.lexicon.negators, self.contractions, letters=self.letters)
         for cue_id, phrases in cues.items():
             for phrase in phrases:
                 lexicon.add(phrase, cue_id, f"cue/{cue_id}/{phrase}")
@@ -403,7 +430,7 @@ class Tagger:
         return tags
 
     def _names(self, text: str, words: list[_Word], spans: list[tuple[int, int]], names: tuple[str, ...]) -> list[Tag]:
-        wanted = {fold(part) for name in names for part in WORD.findall(name)}
+        wanted = {self.lexicon.fold(part) for name in names for part in WORD.findall(name)}
         for i, w in enumerate(words):
             if w.folded in wanted:
                 start, stop = _trim(text, *spans[i])

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.tagger import get_tagger
+from simulator.tagger import Lexicon, get_tagger
 
 
 def behaviours(text: str, names=()):
@@ -114,3 +114,17 @@ def test_quoted_customer_words_are_not_the_candidates_rudeness():
     assert "rudeness" not in behaviours('You said the app was "useless", and I understand why.')
     assert "rudeness" not in behaviours("So the courier called it “ridiculous”?")
     assert "rudeness" in behaviours("Honestly, your question is ridiculous.")
+
+
+def test_spelled_out_letters_and_a_light_latvian_stemmer_match_what_a_us_keyboard_types():
+    danish = Lexicon("danish", letters={"æ": "ae", "ø": "oe", "å": "aa"})
+    danish.add("hjælpe dig", "offer_help", "da/offer_help")
+    danish.finish()
+    for reply in ("Jeg vil gerne HJÆLPE dig", "jeg vil gerne hjaelpe dig"):
+        assert [cue.behaviour for cue, *_ in danish.match(danish.words(reply.split()))] == ["offer_help"]
+    latvian = Lexicon("latvian")
+    latvian.add("atvainojos", "apologise", "lv/apologise")
+    latvian.finish()
+    for reply in ("Atvainojamies", "atvainojos", "ATVAINOJOS"):
+        assert latvian.match(latvian.words([reply])), reply
+    assert not latvian.match(latvian.words(["atvērt"]))
