@@ -10,6 +10,7 @@ from typing import Any
 from transitions import Machine
 
 from .model import Condition, Persona, Scenario, State
+from .context import adapt_tags, address_tags, answer_tags, fact_tags, facts_of, formulaic_tags
 from .tagger import Tag, get_tagger
 
 MAX_TYPING = 15.0  # longer looks like a stalled chat, however slow the persona types
@@ -112,6 +113,8 @@ class Conversation:
         self._tagger = None  # built on the first reply: starting a session must not wait for it
         self._cue_lexicon = None
         self.names = tuple(n for n in (scenario.facts.get("customer_name"), persona.name) if n)
+        self._facts_checked = facts_of(scenario.facts, self.names)
+        self._mood_at_last_reply: float | None = None
         self.facts = _Facts(scenario.facts)
         self.facts.setdefault("customer_name", persona.name)
         self.effects = {**DEFAULT_EFFECTS, **persona.mood_effects}
@@ -312,9 +315,11 @@ class Conversation:
             return self._drain()
         if self._tagger is None:
             self._tagger = get_tagger(self.scenario.language)
-            self._cue_lexicon = self._tagger.cue_lexicon(self.scenario.cues)
+            self._cue_lexicon = self._tagger.cue_lexicon(self.scenario.cues, self.scenario.behaviours)
         tags, cues = self._tagger.analyse(text, self.names, self._cue_lexicon)
-        tags += self._formulaic(text, tags)
+        tags += formulaic_tags(text, tags, self.turns)
+        heard = Reply(list(tags), cues, self.mood, self._replies_in_state + 1)  # the machine reacts to words, not context
+        tags += self._context(text, tags, cues)
         interrupted = self._typing_due is not None
         latency = None if self._last_customer is None else round(now - self._last_customer, 3)
         self.turns.append(Turn("candidate", text, now, self.state, tags, interrupted=interrupted, latency=latency))
@@ -334,12 +339,12 @@ class Conversation:
         self._nudges_in_row = 0
         self._replies_in_state += 1
         before = self.mood
-        self._change_mood(self._mood_delta(tags, interrupted), now, "reply")
+        self._change_mood(self._mood_delta(heard.tags, interrupted), now, "reply")
         if self.mood >= self.persona.mood_leave:
             self.machine.events["leave"].trigger(self._customer, now=now)
         else:
             self._moved = False
-            reply = Reply(tags, cues, self.mood, self._replies_in_state)
+            reply = Reply(heard.tags, cues, self.mood, self._replies_in_state)
             self.machine.events["reply"].trigger(self._customer, now=now, reply=reply)
             if not self._moved:
                 self._react(before, now)
@@ -371,20 +376,16 @@ class Conversation:
             if not being_typed and pending in self._outbox:
                 self._outbox.remove(pending)  # the skipped state's question is never asked
 
-    def _formulaic(self, text: str, tags: list[Tag]) -> list[Tag]:
-        """Context the tagger cannot see: a reply, or an empathy phrase, repeated from earlier replies."""
-        earlier = [t for t in self.turns if t.role == "candidate"]  # this reply is not among them yet
-        if not earlier:
-            return []
-        said = {t.text.strip().lower() for t in earlier}
-        if text.strip().lower() in said and len(text.strip()) > 10:
-            return [Tag("helpfulness", -1, "formulaic", text, 0, len(text), "session/formulaic/repeated-reply")]
-        before = {(tag.behaviour, tag.evidence.lower()) for t in earlier for tag in t.tags if tag.dimension == "empathy" and tag.behaviour != "use_name"}
-        for tag in tags:
-            # Single words ("sorry") recur naturally; a repeated phrase of two or more words is formula.
-            if tag.dimension == "empathy" and len(tag.evidence.split()) >= 2 and (tag.behaviour, tag.evidence.lower()) in before:
-                return [Tag("helpfulness", -1, "formulaic", tag.evidence, tag.start, tag.end, "session/formulaic/repeated-phrase")]
-        return []
+    def _context(self, text: str, tags: list[Tag], cues: set[str]) -> list[Tag]:
+        """Tags from what the session knows: facts, the customer's open question, their mood, the address."""
+        worse = self._mood_at_last_reply is not None and self.mood > self._mood_at_last_reply
+        self._mood_at_last_reply = self.mood
+        return [
+            *fact_tags(text, self._facts_checked),
+            *answer_tags(text, tags, cues, self.turns, self._tagger.stopwords),
+            *adapt_tags(text, tags, self.turns, worse),
+            *address_tags(text, self._tagger.register(text), self.scenario.address, self.mood > self.persona.mood_calm),
+        ]
 
     def _cues_that_fired(self, source: str | None, dest: str, reply: Reply) -> set[str]:
         """The cues of the transition from `source` to `dest` that this reply satisfied."""
