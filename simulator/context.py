@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from .tagger import WORD, Tag, fold
 
@@ -70,7 +70,7 @@ def _distance(a: str, b: str) -> int:
     return prev[-1]
 
 
-def fact_tags(text: str, facts: Sequence[Fact], language: str = "en") -> list[Tag]:
+def fact_tags(text: str, facts: Sequence[Fact], stem: Callable[[str], str] = str) -> list[Tag]:
     """Facts repeated right are attention to detail (and product knowledge); a near miss counts against."""
     if not facts:
         return []
@@ -93,12 +93,13 @@ def fact_tags(text: str, facts: Sequence[Fact], language: str = "en") -> list[Ta
     named = [f for f in facts if f.words]
     if named:
         wanted = set().union(*(f.words for f in named))
+        stems = {stem(w) for w in wanted}
         for m in WORD.finditer(text):
             word = m.group()
             if len(word) < MIN_NAME or not word[0].isupper():
                 continue  # names are written with a capital; "marta" lower-case is still the name but not checked
             folded = fold(word)
-            if folded in wanted:
+            if folded in wanted or stem(folded) in stems:  # "Jāni", "Jānim": Jānis inflected, not misspelled
                 tags.append(Tag("attention_to_detail", 1, "correct_name", word, m.start(), m.end(), "context/fact/name"))
             elif any(_near(folded, w) and folded[0] == w[0] for w in wanted):
                 tags.append(Tag("attention_to_detail", -1, "misspelled_name", word, m.start(), m.end(), "context/fact/name"))

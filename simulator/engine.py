@@ -381,7 +381,7 @@ class Conversation:
         worse = self._mood_at_last_reply is not None and self.mood > self._mood_at_last_reply
         self._mood_at_last_reply = self.mood
         return [
-            *fact_tags(text, self._facts_checked),
+            *fact_tags(text, self._facts_checked, self._tagger.lexicon.stem),
             *answer_tags(text, tags, cues, self.turns, self._tagger.stopwords),
             *adapt_tags(text, tags, self.turns, worse),
             *address_tags(text, self._tagger.register(text), self.scenario.address, self.mood > self.persona.mood_calm),
