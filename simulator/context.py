@@ -201,3 +201,31 @@ def address_tags(text: str, register: tuple[str, int, int] | None, wanted: str |
         return []
     _, start, end = register
     return [Tag("communication", -1, "informal_address", text[start:end], start, end, "context/address/informal")]
+
+
+class SessionContext:
+    """The context rules for one session, fed each reply in turn: used live by the engine and by `rolesim retag`."""
+
+    def __init__(self, scenario, persona, tagger, names: Iterable[str]):
+        self.scenario = scenario
+        self.persona = persona
+        self.tagger = tagger
+        self.names = tuple(names)
+        self.facts = facts_of(scenario.facts, self.names)
+        self.cue_lexicon = tagger.cue_lexicon(scenario.cues, scenario.behaviours)
+        self._mood_at_last_reply: float | None = None
+
+    def tag(self, text: str, history: Sequence[Said], mood: float) -> tuple[list[Tag], list[Tag], set[str]]:
+        """(tags the customer reacts to, all tags including context, scenario cues matched)."""
+        tags, cues = self.tagger.analyse(text, self.names, self.cue_lexicon)
+        tags += formulaic_tags(text, tags, history)
+        heard = list(tags)
+        worse = self._mood_at_last_reply is not None and mood > self._mood_at_last_reply
+        self._mood_at_last_reply = mood
+        tags += [
+            *fact_tags(text, self.facts, self.tagger.lexicon.stem),
+            *answer_tags(text, tags, cues, history, self.tagger.stopwords),
+            *adapt_tags(text, tags, history, worse),
+            *address_tags(text, self.tagger.register(text), self.scenario.address, mood > self.persona.mood_calm),
+        ]
+        return heard, tags, cues

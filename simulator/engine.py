@@ -10,7 +10,7 @@ from typing import Any
 from transitions import Machine
 
 from .model import Condition, Persona, Scenario, State
-from .context import adapt_tags, address_tags, answer_tags, fact_tags, facts_of, formulaic_tags
+from .context import SessionContext
 from .tagger import Tag, get_tagger
 
 MAX_TYPING = 15.0  # longer looks like a stalled chat, however slow the persona types
@@ -110,11 +110,8 @@ class Conversation:
         self.seed = seed
         self.conversation_id = conversation_id
         self.rng = random.Random(seed)
-        self._tagger = None  # built on the first reply: starting a session must not wait for it
-        self._cue_lexicon = None
+        self._context: SessionContext | None = None  # built on the first reply: starting a session must not wait for the tagger
         self.names = tuple(n for n in (scenario.facts.get("customer_name"), persona.name) if n)
-        self._facts_checked = facts_of(scenario.facts, self.names)
-        self._mood_at_last_reply: float | None = None
         self.facts = _Facts(scenario.facts)
         self.facts.setdefault("customer_name", persona.name)
         self.effects = {**DEFAULT_EFFECTS, **persona.mood_effects}
@@ -313,13 +310,11 @@ class Conversation:
         self.advance(now)
         if self.finished or self.outcome is not None:
             return self._drain()
-        if self._tagger is None:
-            self._tagger = get_tagger(self.scenario.language)
-            self._cue_lexicon = self._tagger.cue_lexicon(self.scenario.cues, self.scenario.behaviours)
-        tags, cues = self._tagger.analyse(text, self.names, self._cue_lexicon)
-        tags += formulaic_tags(text, tags, self.turns)
-        heard = Reply(list(tags), cues, self.mood, self._replies_in_state + 1)  # the machine reacts to words, not context
-        tags += self._context(text, tags, cues)
+        if self._context is None:
+            self._context = SessionContext(self.scenario, self.persona, get_tagger(self.scenario.language), self.names)
+        # The customer reacts to the words; context tags (facts, open questions, mood) are for scoring and review.
+        heard_tags, tags, cues = self._context.tag(text, self.turns, self.mood)
+        heard = Reply(heard_tags, cues, self.mood, self._replies_in_state + 1)
         interrupted = self._typing_due is not None
         latency = None if self._last_customer is None else round(now - self._last_customer, 3)
         self.turns.append(Turn("candidate", text, now, self.state, tags, interrupted=interrupted, latency=latency))
@@ -375,17 +370,6 @@ class Conversation:
             being_typed = self._typing_due is not None and self._outbox[0] is pending
             if not being_typed and pending in self._outbox:
                 self._outbox.remove(pending)  # the skipped state's question is never asked
-
-    def _context(self, text: str, tags: list[Tag], cues: set[str]) -> list[Tag]:
-        """Tags from what the session knows: facts, the customer's open question, their mood, the address."""
-        worse = self._mood_at_last_reply is not None and self.mood > self._mood_at_last_reply
-        self._mood_at_last_reply = self.mood
-        return [
-            *fact_tags(text, self._facts_checked, self._tagger.lexicon.stem),
-            *answer_tags(text, tags, cues, self.turns, self._tagger.stopwords),
-            *adapt_tags(text, tags, self.turns, worse),
-            *address_tags(text, self._tagger.register(text), self.scenario.address, self.mood > self.persona.mood_calm),
-        ]
 
     def _cues_that_fired(self, source: str | None, dest: str, reply: Reply) -> set[str]:
         """The cues of the transition from `source` to `dest` that this reply satisfied."""
