@@ -131,6 +131,8 @@ def format_money(amount: float, lang: str = DEFAULT, currency: str = "EUR") -> s
 
 
 def _as_datetime(value: date | datetime | str) -> datetime:
+    if value is None:
+        raise ValueError("no date")
     if isinstance(value, str):
         return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     if not isinstance(value, datetime):
@@ -144,7 +146,7 @@ def format_date(value: date | datetime | str, lang: str = DEFAULT) -> str:
     try:
         d = _as_datetime(value)
     except ValueError:
-        return str(value)
+        return "" if value is None else str(value)
     return DATE[lang].format(y=d.year, m=d.month, d=d.day)
 
 
@@ -154,7 +156,7 @@ def format_datetime(value: date | datetime | str, lang: str = DEFAULT) -> str:
     try:
         d = _as_datetime(value)
     except ValueError:
-        return str(value)
+        return "" if value is None else str(value)
     return format_date(d, lang) + " " + TIME[lang].format(H=d.hour, M=d.minute)
 
 
@@ -246,9 +248,7 @@ def catalog_problems(lang: str) -> list[str]:
         ours, theirs = table[key], reference[key]
         if placeholders(ours) != placeholders(theirs):
             problems.append(f"{key}: placeholders {sorted(placeholders(ours))} differ from English {sorted(placeholders(theirs))}")
-        if is_plural(theirs) != is_plural(ours):
-            problems.append(f"{key}: plural forms in one catalog but not the other")
-        elif is_plural(ours):
+        if is_plural(ours):  # a translation may need plural forms where English needs none
             need = REQUIRED_FORMS.get(language(lang), {"other"})
             if not need <= set(ours):
                 problems.append(f"{key}: needs the plural forms {sorted(need - set(ours))}")
