@@ -63,7 +63,9 @@ def load_table(lang: str) -> dict[str, Any]:
         text = resources.files("simulator.locales").joinpath(f"{lang}.yaml").read_text("utf-8")
     except (FileNotFoundError, OSError):
         return {}
-    return flatten(yaml.safe_load(text) or {})
+    # The C safe loader when PyYAML has it: ten times faster, and cold start counts (PRODUCT.md).
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return flatten(yaml.load(text, Loader=loader) or {})
 
 
 def placeholders(value: Any) -> set[str]:
@@ -93,7 +95,7 @@ def plural_category(lang: str, n: float) -> str:
             return "one"
         return "other"
     if lang == "da":
-        return "one" if abs(n) == 1 or (fraction and whole in (0, 1)) else "other"
+        return "one" if abs(n) == 1 else "other"  # "1,5 minutter": Danish writes fractions plural
     return "one" if abs(n) == 1 and not fraction else "other"
 
 
@@ -177,7 +179,11 @@ class Messages:
     def __init__(self, lang: str):
         self.lang = language(lang)
         self.table = load_table(self.lang)
-        self.fallback = load_table(DEFAULT) if self.lang != DEFAULT else {}
+
+    @property
+    def fallback(self) -> dict[str, Any]:
+        """English, read only when a key is missing here."""
+        return load_table(DEFAULT) if self.lang != DEFAULT else {}
 
     def __repr__(self) -> str:
         return f"Messages({self.lang!r})"
