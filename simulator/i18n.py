@@ -174,7 +174,7 @@ def format_clock(seconds: float | None, lang: str = DEFAULT, tenths: bool = Fals
 
 
 class Messages:
-    """The interface text of one language: `messages("notice.title")`, `messages("x", n=3, name=...)`."""
+    """The interface text of one language: `messages("notice.heading")`, `messages("x", n=3, name=...)`."""
 
     def __init__(self, lang: str):
         self.lang = language(lang)

@@ -115,7 +115,7 @@ def markdown(t: Transcript, lang: str | None = None) -> str:
         "# " + m("report.title", candidate=md(s["candidate"] or "")),
         "",
         "- " + m("report.scenario_line", scenario=md(s["scenario_id"] or ""), started=_started(m, s["started_at"]), duration=clock(d["duration"])),
-        "- " + m("report.outcome_line", outcome=f"**{outcome}**", source=s["source"], seed=s["seed"], extra=m.number(s["extra_time_pct"] or 0)),
+        "- " + m("report.outcome_line", outcome=f"**{outcome}**", source=m.get(f"source.{s['source']}", s["source"]), seed=s["seed"], extra=m.number(s["extra_time_pct"] or 0)),
         "- " + m("report.versions", tagger=s["tagger_version"], app=s["app_version"]),
         "",
         m("report.advice"),
@@ -229,7 +229,7 @@ def html_report(t: Transcript, lang: str | None = None) -> str:
         started=_h(_started(m, s["started_at"])),
         duration=clock(d["duration"]),
         outcome=f"<strong>{_h(m('outcome.' + str(s['outcome'])))}</strong>",
-        source=_h(s["source"]),
+        source=_h(m.get(f"source.{s['source']}", s["source"])),
         tagger=_h(s["tagger_version"]),
     )
     cols = "".join(f"<th>{_t(m('report.col_' + c))}</th>" for c in ("dimension", "automatic", "after", "reviewer", "descriptor"))

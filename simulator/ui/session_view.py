@@ -164,7 +164,7 @@ class SessionScreen(Screen):
             started=m.datetime(s["started_at"]),
             duration=m.clock(t.duration, tenths=True),
             outcome=m(f"outcome.{s['outcome']}"),
-            source=s["source"],
+            source=m.get(f"source.{s['source']}", s["source"]),
         )))
         turns = self.query_one("#turns", VerticalScroll)
         focused = self.focused.turn.index if isinstance(self.focused, TurnView) else None
