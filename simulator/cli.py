@@ -158,7 +158,11 @@ def cmd_eval(args) -> int:
     for path in args.files:
         if not Path(path).is_file():
             raise CliError(f"cannot read {path}")
-        results.append(evaluate(path, args.split, args.lang))
+        # A file named for a language (tests/labelled/lv.jsonl) is tagged in that language unless --lang says.
+        from .model import LANGUAGES
+
+        stem = Path(path).name.split(".")[0]
+        results.append(evaluate(path, args.split, args.lang or (stem if stem in LANGUAGES else "en")))
     if args.format == "json":
         print(json.dumps(results if len(results) > 1 else results[0], indent=2))
         return 0
@@ -169,6 +173,8 @@ def cmd_eval(args) -> int:
             print(f"  {label:20s} {s['precision']:9.3f} {s['recall']:7.3f} {s['f1']:6.3f} {s['support']:8d}")
         if result["macro_f1"] is not None:
             print(f"  {'macro-F1 (empathy, problem_solving)':38s} {result['macro_f1']:.3f}")
+        if result.get("macro_f1_all") is not None and len(result["labels"]) > 2:
+            print(f"  {'macro-F1 (every label present)':38s} {result['macro_f1_all']:.3f}")
         if "patience_violation" in result["false_alarm_rate"]:
             print(f"  {'patience false alarms (share of rows)':38s} {result['false_alarm_rate']['patience_violation']:.1%}")
         print()
@@ -538,7 +544,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="measure the tagger against human labels", description="Measure the tagger against a labelled JSONL file: precision, recall, F1 and support per gold label.")
     p.add_argument("files", nargs="+", metavar="FILE", help="JSONL with id, text and gold labels (see shared/data/README.md)")
     p.add_argument("--split", choices=("all", "even", "odd"), default="all", help="rows whose id ends in an even or odd digit (tune on even, report on odd)")
-    p.add_argument("--lang", default="en", metavar="xx")
+    p.add_argument("--lang", metavar="xx", help="tagging language (default: from the file name, en.jsonl .. lv.jsonl, else en)")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_eval)
     return parser
