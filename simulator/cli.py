@@ -10,6 +10,9 @@ from pathlib import Path
 from typing import Sequence
 
 
+LANGS = ("en", "lv", "lt", "da")  # interface languages (simulator/i18n.py LANGUAGES; kept here to import nothing)
+
+
 class CliError(Exception):
     """A problem to report in one line on stderr, without a traceback."""
 
@@ -229,9 +232,9 @@ def cmd_report(args) -> int:
     if args.format == "json":
         text = json.dumps(report_data(transcript), ensure_ascii=False, indent=2)
     elif args.format == "html":
-        text = html_report(transcript)
+        text = html_report(transcript, args.lang)
     else:
-        text = markdown(transcript)
+        text = markdown(transcript, args.lang)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"wrote {args.output}", file=sys.stderr)
@@ -352,7 +355,7 @@ def cmd_playtest(args) -> int:
             facts[key] = value
     if args.state and args.state not in scenario.states:
         raise CliError(f"no state '{args.state}'; states: {', '.join(scenario.states)}")
-    build_playtest_app(scenario, persona, start_state=args.state, mood=mood, facts=facts, seed=args.seed).run()
+    build_playtest_app(scenario, persona, start_state=args.state, mood=mood, facts=facts, seed=args.seed, lang=args.lang).run()
     return 0
 
 
@@ -421,7 +424,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenario", metavar="ID", help="scenario id (default: the first English angry scenario)")
     p.add_argument("--candidate", metavar="NAME", help="the candidate's name (asked for when missing)")
     p.add_argument("--db", metavar="PATH", help="database file (default: $ROLESIM_DB or transcripts/rolesim.sqlite)")
-    p.add_argument("--lang", metavar="xx", help="interface language (default: the scenario's)")
+    p.add_argument("--lang", choices=LANGS, metavar="xx", help="interface language: en, lv, lt or da (default: the scenario's)")
     p.add_argument("--extra-time", metavar="PCT", type=float, default=0.0, help="extra time as a percentage of the limit (an accommodation; recorded)")
     p.add_argument("--seed", type=int, default=None, help="random seed for the customer's line variants (default: random)")
     scenarios_option(p)
@@ -459,6 +462,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="PATH", help="database file (default: $ROLESIM_DB or transcripts/rolesim.sqlite)")
     p.add_argument("--reviewer", metavar="NAME", help="your name for the audit log (also ROLESIM_REVIEWER; asked for when missing)")
     p.add_argument("--blind", action="store_true", help="hide candidate names until you have scored the session")
+    p.add_argument("--lang", choices=LANGS, metavar="xx", help="interface language: en, lv, lt or da (default en; transcripts are shown as written, exports in this language)")
     p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("sessions", help="list recorded sessions", description="List recorded sessions, newest first; --format csv gives one row per session with scores and key timings.")
@@ -475,6 +479,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="PATH", help="database file (default: $ROLESIM_DB or transcripts/rolesim.sqlite)")
     p.add_argument("--format", choices=("md", "html", "json"), default="md")
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    p.add_argument("--lang", choices=LANGS, metavar="xx", help="report language: en, lv, lt or da (default: the session's)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("new", help="write a commented starting scenario or persona", description="Write a commented starting file that passes validate.")
@@ -501,6 +506,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--state", metavar="NAME", help="start in this state")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="mood=80, or a fact: order_number=123 (repeatable)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--lang", choices=LANGS, metavar="xx", help="interface language: en, lv, lt or da (default: the scenario's)")
     scenarios_option(p)
     p.set_defaults(func=cmd_playtest)
 
