@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import unicodedata
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
@@ -32,7 +33,20 @@ def connect(path: str | Path) -> "sqlite_utils.Database":
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=FULL")  # a commit survives a power cut, not just a crash
     db.execute("PRAGMA foreign_keys=ON")
+    conn.create_function("fold", 1, fold_text, deterministic=True)
     return db
+
+
+def fold_text(text: str | None) -> str:
+    """Case and diacritics folded for search: 'Šimkūnaitė' -> 'simkunaite' (æ, ø stay letters)."""
+    if not text:
+        return ""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern that matches the text literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _initial(db: "sqlite_utils.Database") -> None:
@@ -291,8 +305,9 @@ class ReviewStore(Store):
             raise ValueError(f"cannot sort by {sort!r}; choose from {', '.join(SORTABLE)}")
         where, args = [], []
         if candidate:
-            where.append("candidate like ?")
-            args.append(f"%{candidate}%")
+            # SQLite's LIKE folds ASCII only: "šimkūnaitė" must find "Šimkūnaitė", and "simkunaite" too.
+            where.append("fold(candidate) like ? escape '\\'")
+            args.append("%" + _like(fold_text(candidate)) + "%")
         if scenario:
             where.append("scenario_id = ?")
             args.append(scenario)
