@@ -359,6 +359,42 @@ def cmd_explain(args) -> int:
     return 0
 
 
+def cmd_calibrate(args) -> int:
+    from .calibrate import calibrate, render_table
+
+    result = calibrate(_review_store(args))
+    print(json.dumps(result, indent=2, ensure_ascii=False) if args.format == "json" else render_table(result))
+    return 0
+
+
+def cmd_retag(args) -> int:
+    from .retag import retag_session
+    from .yamlsource import LoadError
+
+    store = _review_store(args)
+    if args.all:
+        ids = [r[0] for r in store.db.execute("select id from sessions order by started_at").fetchall()]
+    elif args.sessions:
+        ids = [_session_id(store, s) for s in args.sessions]
+    else:
+        raise CliError("name sessions to re-tag, or pass --all")
+    results = []
+    for session_id in ids:
+        try:
+            results.append(retag_session(store, session_id, force=args.force))
+        except (KeyError, LoadError) as exc:
+            print(f"{session_id}: not re-tagged: {exc}", file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps(results, indent=2))
+    else:
+        for r in results:
+            what = f"{r['from'] or '?'} -> {r['to']}, {r['changed_replies']} replies changed" if r["retagged"] else f"already {r['to']}"
+            print(f"{r['session'][:8]}  {what}")
+        done = sum(r["retagged"] for r in results)
+        print(f"{done} of {len(results)} sessions re-tagged; old tags are kept, tagged with their version.")
+    return 0
+
+
 def cmd_run(args) -> int:
     from .ui.app import run_candidate
 
@@ -479,6 +515,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("session", metavar="SESSION_ID", help="the id, or a unique prefix of it")
     p.add_argument("--db", metavar="PATH", help="database file (default: $ROLESIM_DB or transcripts/rolesim.sqlite)")
     p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("calibrate", help="where reviewers and the machine disagree", description="Compare reviewers' tag and score overrides with the automatic ones: per dimension, agreement and Cohen's kappa, and the behaviours most often overridden.")
+    p.add_argument("--db", metavar="PATH", help="database file (default: $ROLESIM_DB or transcripts/rolesim.sqlite)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_calibrate)
+
+    p = sub.add_parser("retag", help="re-tag stored sessions with the current tagger", description="Tag stored sessions' replies again with the current tagger and rubrics, in their recorded context. New tags carry the new tagger_version; the old ones are kept; scores are replaced; reviewers' overrides carry over to the same tags.")
+    p.add_argument("sessions", nargs="*", metavar="SESSION_ID", help="ids or unique prefixes")
+    p.add_argument("--all", action="store_true", help="every session whose tagger version is not the current one")
+    p.add_argument("--force", action="store_true", help="re-tag even sessions already at the current version")
+    p.add_argument("--db", metavar="PATH", help="database file (default: $ROLESIM_DB or transcripts/rolesim.sqlite)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_retag)
 
     p = sub.add_parser("eval", help="measure the tagger against human labels", description="Measure the tagger against a labelled JSONL file: precision, recall, F1 and support per gold label.")
     p.add_argument("files", nargs="+", metavar="FILE", help="JSONL with id, text and gold labels (see shared/data/README.md)")

@@ -225,7 +225,17 @@ class Store:
 
     def tags(self, session_id: str) -> list[dict[str, Any]]:
         """A session's stored automatic tags."""
-        return list(self.db.query("select * from tags where session_id = ? order by turn, start, id", [session_id]))
+        # The tags of the session's current tagger version: `rolesim retag` adds a new set and keeps the old.
+        return list(self.db.query(
+            "select tags.* from tags join sessions on sessions.id = tags.session_id "
+            "where session_id = ? and coalesce(tags.tagger_version, '') = coalesce(sessions.tagger_version, '') order by turn, start, tags.id",
+            [session_id],
+        ))
+
+    def tag_row(self, tag_id: int) -> dict[str, Any] | None:
+        """One stored tag by id, of any version (an override may name a tag from before a retag)."""
+        rows = list(self.db.query("select * from tags where id = ?", [tag_id]))
+        return rows[0] if rows else None
 
     def scores(self, session_id: str) -> dict[str, dict[str, Any]]:
         """A session's stored scores by dimension."""

@@ -99,6 +99,7 @@ class Lexicon:
         self._loose: dict[str, list[_Cue]] = {}  # first word a key, second a prefix or a gap
         self._prefixed: list[tuple[str, _Cue]] = []  # first word a prefix
         self._info: dict[str, _Word] = {}
+        self.tags: dict[str, tuple[str, int]] = {}  # behaviours (not cues) compiled here, with dimension and polarity
         self.negators = frozenset(fold(n) for n in negators)
         self.acronyms = frozenset(fold(a) for a in acronyms)
         self._contractions = [(tuple(fold(w) for w in long.split()), fold(short)) for long, short in (contractions or {}).items()]
@@ -344,13 +345,41 @@ class Tagger:
                 self.lexicon.add(str(phrase), name, f"{language}/{name}/{phrase}", body.get("negatable", True))
         self.lexicon.finish()
         self.question_starters = frozenset(self.lexicon.fold(str(w)) for w in spec.get("question_starters", ()))
+        # Words too common to show a reply is about the customer's question.
+        self.stopwords = self.question_starters | self.lexicon.negators | {self.lexicon.fold(str(w)) for w in spec.get("stopwords", ())}
+        address = spec.get("address") or {}
+        # Capitalised forms ("De" in Danish) count only as written and not first in a sentence; others in any case.
+        self._address = {
+            register: (frozenset(str(w) for w in address.get(register, ()) if str(w)[:1].isupper()),
+                       frozenset(self.lexicon.fold(str(w)) for w in address.get(register, ()) if not str(w)[:1].isupper()))
+            for register in ("formal", "informal")
+        }
 
-    def cue_lexicon(self, cues: dict[str, Iterable[str]]) -> Lexicon:
-        """Compile a scenario's own cues with this language's stemmer and negators."""
+    def register(self, text: str) -> tuple[str, int, int] | None:
+        """How the reply addresses the customer: ('informal', start, end) of the first informal word, else formal, else None."""
+        if not any(self._address["formal"]) and not any(self._address["informal"]):
+            return None
+        found = None
+        for m in WORD.finditer(text):
+            word = m.group()
+            for register in ("informal", "formal"):
+                exact, folded = self._address[register]
+                if word in exact and not _sentence_start(text, m.start()) or self.lexicon.fold(word) in folded:
+                    if register == "informal":
+                        return ("informal", m.start(), m.end())
+                    found = found or ("formal", m.start(), m.end())
+        return found
+
+    def cue_lexicon(self, cues: dict[str, Iterable[str]], behaviours: dict | None = None) -> Lexicon:
+        """Compile a scenario's own cues and behaviours with this language's stemmer and negators."""
         lexicon = Lexicon(self.stemmer_name, self.lexicon.negators, self.contractions, letters=self.letters)
         for cue_id, phrases in cues.items():
             for phrase in phrases:
                 lexicon.add(phrase, cue_id, f"cue/{cue_id}/{phrase}")
+        for name, behaviour in (behaviours or {}).items():
+            lexicon.tags[name] = (behaviour.dimension, behaviour.polarity)
+            for phrase in behaviour.cues:
+                lexicon.add(phrase, name, f"scenario/{name}/{phrase}")
         lexicon.finish()
         return lexicon
 
@@ -375,7 +404,15 @@ class Tagger:
                 dimension, polarity = self.behaviours[cue.behaviour]
                 start, stop = _trim(text, spans[i][0], spans[end - 1][1])
                 tags.append(Tag(dimension, polarity, cue.behaviour, text[start:stop], start, stop, cue.rule))
-        matched = {cue.behaviour for cue, i, end in cue_hits if self._accepted(text, words, spans, cue, i, end, cues.negators)}
+        matched = set()
+        for cue, i, end in cue_hits:
+            if self._accepted(text, words, spans, cue, i, end, cues.negators):
+                if cue.behaviour in cues.tags:  # a scenario's own behaviour: a tag like the language's
+                    dimension, polarity = cues.tags[cue.behaviour]
+                    start, stop = _trim(text, spans[i][0], spans[end - 1][1])
+                    tags.append(Tag(dimension, polarity, cue.behaviour, text[start:stop], start, stop, cue.rule))
+                else:
+                    matched.add(cue.behaviour)
         if "?" in text:
             tags += self._questions(text, words, spans)
         if capitals:
@@ -436,6 +473,12 @@ class Tagger:
                 start, stop = _trim(text, *spans[i])
                 return [Tag("empathy", 1, "use_name", text[start:stop], start, stop, f"{self.language}/use_name")]
         return []
+
+
+def _sentence_start(text: str, i: int) -> bool:
+    """Whether only spaces lie between position i and the start of its sentence."""
+    before = text[:i].rstrip()
+    return not before or before[-1] in ".!?\n:"
 
 
 def _unquoted(text: str, tags: list[Tag]) -> list[Tag]:
