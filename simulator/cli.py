@@ -10,6 +10,9 @@ from pathlib import Path
 from typing import Sequence
 
 
+LANGS = ("en", "lv", "lt", "da")  # interface languages (simulator/i18n.py LANGUAGES; kept here to import nothing)
+
+
 class CliError(Exception):
     """A problem to report in one line on stderr, without a traceback."""
 
@@ -155,7 +158,11 @@ def cmd_eval(args) -> int:
     for path in args.files:
         if not Path(path).is_file():
             raise CliError(f"cannot read {path}")
-        results.append(evaluate(path, args.split, args.lang))
+        # A file named for a language (tests/labelled/lv.jsonl) is tagged in that language unless --lang says.
+        from .model import LANGUAGES
+
+        stem = Path(path).name.split(".")[0]
+        results.append(evaluate(path, args.split, args.lang or (stem if stem in LANGUAGES else "en")))
     if args.format == "json":
         print(json.dumps(results if len(results) > 1 else results[0], indent=2))
         return 0
@@ -166,6 +173,8 @@ def cmd_eval(args) -> int:
             print(f"  {label:20s} {s['precision']:9.3f} {s['recall']:7.3f} {s['f1']:6.3f} {s['support']:8d}")
         if result["macro_f1"] is not None:
             print(f"  {'macro-F1 (empathy, problem_solving)':38s} {result['macro_f1']:.3f}")
+        if result.get("macro_f1_all") is not None and len(result["labels"]) > 2:
+            print(f"  {'macro-F1 (every label present)':38s} {result['macro_f1_all']:.3f}")
         if "patience_violation" in result["false_alarm_rate"]:
             print(f"  {'patience false alarms (share of rows)':38s} {result['false_alarm_rate']['patience_violation']:.1%}")
         print()
@@ -223,9 +232,9 @@ def cmd_report(args) -> int:
     if args.format == "json":
         text = json.dumps(report_data(transcript), ensure_ascii=False, indent=2)
     elif args.format == "html":
-        text = html_report(transcript)
+        text = html_report(transcript, args.lang)
     else:
-        text = markdown(transcript)
+        text = markdown(transcript, args.lang)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"wrote {args.output}", file=sys.stderr)
@@ -346,7 +355,7 @@ def cmd_playtest(args) -> int:
             facts[key] = value
     if args.state and args.state not in scenario.states:
         raise CliError(f"no state '{args.state}'; states: {', '.join(scenario.states)}")
-    build_playtest_app(scenario, persona, start_state=args.state, mood=mood, facts=facts, seed=args.seed).run()
+    build_playtest_app(scenario, persona, start_state=args.state, mood=mood, facts=facts, seed=args.seed, lang=args.lang).run()
     return 0
 
 
@@ -415,7 +424,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenario", metavar="ID", help="scenario id (default: the first English angry scenario)")
     p.add_argument("--candidate", metavar="NAME", help="the candidate's name (asked for when missing)")
     p.add_argument("--db", metavar="PATH", help="database file (default: $ROLESIM_DB or transcripts/rolesim.sqlite)")
-    p.add_argument("--lang", metavar="xx", help="interface language (default: the scenario's)")
+    p.add_argument("--lang", choices=LANGS, metavar="xx", help="interface language: en, lv, lt or da (default: the scenario's)")
     p.add_argument("--extra-time", metavar="PCT", type=float, default=0.0, help="extra time as a percentage of the limit (an accommodation; recorded)")
     p.add_argument("--seed", type=int, default=None, help="random seed for the customer's line variants (default: random)")
     scenarios_option(p)
@@ -453,6 +462,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="PATH", help="database file (default: $ROLESIM_DB or transcripts/rolesim.sqlite)")
     p.add_argument("--reviewer", metavar="NAME", help="your name for the audit log (also ROLESIM_REVIEWER; asked for when missing)")
     p.add_argument("--blind", action="store_true", help="hide candidate names until you have scored the session")
+    p.add_argument("--lang", choices=LANGS, metavar="xx", help="interface language: en, lv, lt or da (default en; transcripts are shown as written, exports in this language)")
     p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("sessions", help="list recorded sessions", description="List recorded sessions, newest first; --format csv gives one row per session with scores and key timings.")
@@ -469,6 +479,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="PATH", help="database file (default: $ROLESIM_DB or transcripts/rolesim.sqlite)")
     p.add_argument("--format", choices=("md", "html", "json"), default="md")
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    p.add_argument("--lang", choices=LANGS, metavar="xx", help="report language: en, lv, lt or da (default: the session's)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("new", help="write a commented starting scenario or persona", description="Write a commented starting file that passes validate.")
@@ -495,6 +506,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--state", metavar="NAME", help="start in this state")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="mood=80, or a fact: order_number=123 (repeatable)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--lang", choices=LANGS, metavar="xx", help="interface language: en, lv, lt or da (default: the scenario's)")
     scenarios_option(p)
     p.set_defaults(func=cmd_playtest)
 
@@ -532,7 +544,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="measure the tagger against human labels", description="Measure the tagger against a labelled JSONL file: precision, recall, F1 and support per gold label.")
     p.add_argument("files", nargs="+", metavar="FILE", help="JSONL with id, text and gold labels (see shared/data/README.md)")
     p.add_argument("--split", choices=("all", "even", "odd"), default="all", help="rows whose id ends in an even or odd digit (tune on even, report on odd)")
-    p.add_argument("--lang", default="en", metavar="xx")
+    p.add_argument("--lang", metavar="xx", help="tagging language (default: from the file name, en.jsonl .. lv.jsonl, else en)")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_eval)
     return parser

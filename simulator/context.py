@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable, Iterable, Sequence
 
 from .tagger import WORD, Tag, fold
 
 NUMBER = re.compile(r"\d[\d.,]*\d|\d")  # "48213", "349.00", "9,95"
+_HAS_DIGIT = re.compile(r"\d").search
 # Fact keys that identify the customer's case; other facts are what the agent should know (product knowledge).
 IDENTIFIERS = ("name", "number", "address", "date", "day", "id", "email", "phone")
 PROBLEM_SOLVING = frozenset({"clarifying_question", "propose_solution", "next_steps", "give_information"})
@@ -70,40 +72,53 @@ def _distance(a: str, b: str) -> int:
     return prev[-1]
 
 
+class FactCheck:
+    """A session's facts compiled once: numbers by their digits, names by their words, stems and initials."""
+
+    def __init__(self, facts: Sequence[Fact], stem: Callable[[str], str] = str):
+        self.numbered = [f for f in facts if f.digits]
+        self.by_digits = {}
+        for f in self.numbered:
+            self.by_digits.setdefault(f.digits, f)
+        self.wanted = set().union(*(f.words for f in facts if f.words)) if any(f.words for f in facts) else set()
+        self.stem = stem
+        self.stems = {stem(w) for w in self.wanted}
+        # Only capitalised words starting like a name are looked at: one regex pass, not a loop over every word.
+        initials = {c for w in self.wanted for c in (w[0].upper(),)}
+        initials |= {c for f in facts if f.words for part in WORD.findall(f.value) if len(part) >= MIN_NAME for c in (part[0].upper(),)}
+        self.candidates = re.compile(r"(?<![\w'’])[" + re.escape("".join(sorted(initials))) + r"][\w'’]{%d,}" % (MIN_NAME - 1)) if initials else None
+
+    def tags(self, text: str) -> list[Tag]:
+        """Facts repeated right are attention to detail (and product knowledge); a near miss counts against."""
+        tags: list[Tag] = []
+        if self.numbered and _HAS_DIGIT(text):
+            for m in NUMBER.finditer(text):
+                digits = _digits(m.group())
+                if len(digits) < 3:
+                    continue
+                right = self.by_digits.get(digits)
+                if right:
+                    tags.append(Tag("attention_to_detail", 1, "correct_fact", m.group(), m.start(), m.end(), f"context/fact/{right.key}"))
+                    if not right.identifier:
+                        tags.append(Tag("product_knowledge", 1, "uses_knowledge", m.group(), m.start(), m.end(), f"context/knowledge/{right.key}"))
+                    continue
+                wrong = next((f for f in self.numbered if _near(digits, f.digits)), None)
+                if wrong:
+                    tags.append(Tag("attention_to_detail", -1, "wrong_fact", m.group(), m.start(), m.end(), f"context/fact/{wrong.key}"))
+        if self.candidates is not None:
+            for m in self.candidates.finditer(text):
+                word = m.group().rstrip("'’")
+                folded = fold(word)
+                if folded in self.wanted or self.stem(folded) in self.stems:  # "Jāni", "Jānim": Jānis inflected, not misspelled
+                    tags.append(Tag("attention_to_detail", 1, "correct_name", word, m.start(), m.start() + len(word), "context/fact/name"))
+                elif any(folded[0] == w[0] and _near(folded, w) for w in self.wanted):
+                    tags.append(Tag("attention_to_detail", -1, "misspelled_name", word, m.start(), m.start() + len(word), "context/fact/name"))
+        return tags
+
+
 def fact_tags(text: str, facts: Sequence[Fact], stem: Callable[[str], str] = str) -> list[Tag]:
-    """Facts repeated right are attention to detail (and product knowledge); a near miss counts against."""
-    if not facts:
-        return []
-    tags: list[Tag] = []
-    if any(c.isdigit() for c in text):
-        numbered = [f for f in facts if f.digits]
-        for m in NUMBER.finditer(text):
-            digits = _digits(m.group())
-            if len(digits) < 3:
-                continue
-            right = [f for f in numbered if f.digits == digits]
-            if right:
-                tags.append(Tag("attention_to_detail", 1, "correct_fact", m.group(), m.start(), m.end(), f"context/fact/{right[0].key}"))
-                if not right[0].identifier:
-                    tags.append(Tag("product_knowledge", 1, "uses_knowledge", m.group(), m.start(), m.end(), f"context/knowledge/{right[0].key}"))
-                continue
-            wrong = next((f for f in numbered if _near(digits, f.digits)), None)
-            if wrong:
-                tags.append(Tag("attention_to_detail", -1, "wrong_fact", m.group(), m.start(), m.end(), f"context/fact/{wrong.key}"))
-    named = [f for f in facts if f.words]
-    if named:
-        wanted = set().union(*(f.words for f in named))
-        stems = {stem(w) for w in wanted}
-        for m in WORD.finditer(text):
-            word = m.group()
-            if len(word) < MIN_NAME or not word[0].isupper():
-                continue  # names are written with a capital; "marta" lower-case is still the name but not checked
-            folded = fold(word)
-            if folded in wanted or stem(folded) in stems:  # "Jāni", "Jānim": Jānis inflected, not misspelled
-                tags.append(Tag("attention_to_detail", 1, "correct_name", word, m.start(), m.end(), "context/fact/name"))
-            elif any(_near(folded, w) and folded[0] == w[0] for w in wanted):
-                tags.append(Tag("attention_to_detail", -1, "misspelled_name", word, m.start(), m.end(), "context/fact/name"))
-    return tags
+    """`FactCheck(facts, stem).tags(text)`, for one-off use."""
+    return FactCheck(facts, stem).tags(text) if facts else []
 
 
 @dataclass
@@ -119,6 +134,20 @@ class Said:
 def _topic(text: str, stop: frozenset[str]) -> set[str]:
     """Content words, cut to six letters so "delivered" meets "delivery"."""
     return {f[:6] for f in map(fold, WORD.findall(text)) if len(f) >= STOP and f not in stop and not f.isdigit()}
+
+
+@lru_cache(maxsize=256)
+def _topic_pattern(asked: tuple[str, ...], stop: frozenset[str]) -> re.Pattern:
+    """A word of the reply that starts like a content word of the questions: one regex search per reply."""
+    topic = sorted(set().union(*(_topic(q, stop) for q in asked)), key=len, reverse=True)
+    if not topic:
+        return re.compile(r"(?!)")
+    return re.compile(r"(?<![\w'’])(?:" + "|".join(map(re.escape, topic)) + r")")
+
+
+def _fold_keep_length(text: str) -> str:
+    """Lower case and diacritics dropped letter by letter, so offsets still point into the original."""
+    return "".join(fold(c) or c for c in text.lower())
 
 
 def _questions(text: str) -> list[str]:
@@ -146,8 +175,7 @@ def answer_tags(text: str, tags: list[Tag], cues: set[str], history: Sequence[Sa
         return []  # already credited for its problem-solving words: an answer is not counted twice
     if any(t.dimension == "patience" and t.polarity < 0 for t in tags):
         return []  # a reply that snaps back on topic is not an answer, nor simply one left out
-    topic = set().union(*(_topic(q, stop) for q in asked))
-    shared = next((m for m in WORD.finditer(text) if len(m.group()) >= STOP and fold(m.group())[:6] in topic), None)
+    shared = _topic_pattern(tuple(asked), stop).search(text.lower() if text.isascii() else _fold_keep_length(text))
     if shared or cues:
         start, end = shared.span() if shared else (0, len(text))
         return [Tag("problem_solving", 1, "answers_question", text[start:end], start, end, f"context/answers/{question}")]
@@ -211,7 +239,7 @@ class SessionContext:
         self.persona = persona
         self.tagger = tagger
         self.names = tuple(names)
-        self.facts = facts_of(scenario.facts, self.names)
+        self.facts = FactCheck(facts_of(scenario.facts, self.names), tagger.lexicon.stem)
         self.cue_lexicon = tagger.cue_lexicon(scenario.cues, scenario.behaviours)
         self._mood_at_last_reply: float | None = None
 
@@ -223,7 +251,7 @@ class SessionContext:
         worse = self._mood_at_last_reply is not None and mood > self._mood_at_last_reply
         self._mood_at_last_reply = mood
         tags += [
-            *fact_tags(text, self.facts, self.tagger.lexicon.stem),
+            *self.facts.tags(text),
             *answer_tags(text, tags, cues, history, self.tagger.stopwords),
             *adapt_tags(text, tags, history, worse),
             *address_tags(text, self.tagger.register(text), self.scenario.address, mood > self.persona.mood_calm),

@@ -8,6 +8,7 @@ ARCHETYPES = ("angry", "confused", "demanding")
 OUTCOMES = ("resolved", "escalated", "customer_left", "time_up", "abandoned")
 # Outcomes an author can put on a state; time_up and abandoned come from the clock and the candidate.
 AUTHORED_OUTCOMES = ("resolved", "escalated", "customer_left")
+LANGUAGES = ("en", "lv", "lt", "da")  # what rolesim speaks: interface, cues and scenarios
 CORE_DIMENSIONS = ("patience", "empathy", "problem_solving")
 DIMENSIONS = (
     "patience",

@@ -177,3 +177,11 @@ def _patience(replies: list, turns: list, rubric: Rubric | None = None) -> tuple
     if not evidence:
         evidence.append({"kind": "absence", "detail": f"no blame, sarcasm, shouting, dismissal or interruption in {len(replies)} replies"})
     return max(1, min(5, int(5 - penalty + 0.5))), evidence
+
+
+def overall(scores: dict[str, Score], weights: dict[str, float] | None = None) -> float | None:
+    """The weighted mean of the scored dimensions (weight 1 unless the scenario says; 0 leaves one out)."""
+    weights = weights or {}
+    pairs = [(s.score, weights.get(d, 1.0)) for d, s in scores.items() if s.score is not None]
+    total = sum(w for _, w in pairs)
+    return round(sum(v * w for v, w in pairs) / total, 2) if total else None

@@ -75,7 +75,7 @@ def test_a_question_left_unanswered_counts_against_and_twice_running_is_ignoring
 
 def test_a_reply_on_the_customers_question_answers_it():
     history = [Said("customer", "Where are my chairs? The tracking hasn't moved!")]
-    text = "Your chairs left the warehouse on Monday; the tracking will update tonight."
+    text = "Those chairs left Monday, tracking updates tonight."
     found = answer_tags(text, get_tagger().tag(text), set(), history)
     assert [(t.behaviour, t.polarity) for t in found] == [("answers_question", 1)]
     assert text[found[0].start : found[0].end] == found[0].evidence
