@@ -379,9 +379,14 @@ class Tagger:
                     found = found or ("formal", m.start(), m.end())
         return found
 
-    def cue_lexicon(self, cues: dict[str, Iterable[str]], behaviours: dict | None = None) -> Lexicon:
-        """Compile a scenario's own cues and behaviours with this language's stemmer and negators."""
+    def cue_lexicon(self, cues: dict[str, Iterable[str]], behaviours: dict | None = None, names: Iterable[str] = ()) -> Lexicon:
+        """Compile a scenario's own cues and behaviours (and the customer's names) with this language's stemmer and negators."""
         lexicon = Lexicon(self.stemmer_name, self.lexicon.negators, self.contractions, letters=self.letters)
+        parts = {part for name in names for part in WORD.findall(name) if len(part) >= 2}
+        if parts:  # looked up with the other words, instead of a scan per reply
+            lexicon.tags["use_name"] = ("empathy", 1)
+            for part in sorted(parts):
+                lexicon.add(part, "use_name", f"{self.language}/use_name", negatable=False)
         for cue_id, phrases in cues.items():
             for phrase in phrases:
                 lexicon.add(phrase, cue_id, f"cue/{cue_id}/{phrase}")
