@@ -27,3 +27,4 @@ clean:
 
 eval: $(STAMP)
 	$(BIN)/rolesim eval ../shared/data/esconv.jsonl ../shared/data/politeness_wiki.jsonl
+	$(BIN)/rolesim eval tests/labelled/en.jsonl tests/labelled/lv.jsonl tests/labelled/lt.jsonl tests/labelled/da.jsonl

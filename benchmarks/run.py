@@ -74,6 +74,26 @@ def tagger_vs_vader(texts: list[str], passes: int = 3) -> tuple[float, float, fl
     return vader_rate, rates[0], max(rates)
 
 
+def in_context(texts: list[str], passes: int = 3) -> tuple[float, float]:
+    """Replies per second with every rule on: the scenario's cues and behaviours, the customer's name,
+    facts, the open question, adaptability and address: what a live session runs per reply."""
+    from simulator.context import Said, SessionContext
+    from simulator.library import Library
+    from simulator.tagger import Tagger
+
+    library = Library.load([ROOT / "simulator" / "scenarios", ROOT / "simulator" / "personas"])
+    scenario = library.scenario("late-parcel")
+    persona = library.persona_for(scenario)
+    context = SessionContext(scenario, persona, Tagger("en"), ("Marta Jensen",))
+    customer = [Said("customer", "Where are my chairs? Order 48213 was due on 10 November!")]
+
+    def tag(text: str) -> None:
+        context.tag(text, customer, 60.0)
+
+    rates = [rate(tag, texts) for _ in range(passes)]
+    return rates[0], max(rates)
+
+
 def play_time() -> float:
     """Seconds to play the longest shipped scenario headless, in process."""
     from simulator.library import Library
@@ -134,6 +154,9 @@ def main() -> int:
     vader, first, steady = tagger_vs_vader(texts)
     print(f"tagger        VADER {vader:9.0f} replies/s   rolesim {first:9.0f} replies/s   ratio {first / vader:.2f}x  first pass (aim >= 5x; {len(texts)} ESConv replies)")
     print(f"                                         rolesim {steady:9.0f} replies/s   ratio {steady / vader:.2f}x  steady state (best of 3 passes, as VADER's)")
+    first, steady = in_context(texts)
+    print(f"  in context                             rolesim {first:9.0f} replies/s   ratio {first / vader:.2f}x  first pass, every dimension and context rule on")
+    print(f"                                         rolesim {steady:9.0f} replies/s   ratio {steady / vader:.2f}x  steady state")
     print(f"play          locked-out, good replies: {play_time() * 1000:.1f} ms per session on virtual time")
     query, shown, count = review_list()
     print(f"review list   {count} sessions: query {query:.1f} ms (aim <= 50)   on screen {shown:.0f} ms after opening (aim <= 300)")

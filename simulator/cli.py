@@ -10,6 +10,9 @@ from pathlib import Path
 from typing import Sequence
 
 
+LANGS = ("en", "lv", "lt", "da")  # interface languages (simulator/i18n.py LANGUAGES; kept here to import nothing)
+
+
 class CliError(Exception):
     """A problem to report in one line on stderr, without a traceback."""
 
@@ -155,7 +158,11 @@ def cmd_eval(args) -> int:
     for path in args.files:
         if not Path(path).is_file():
             raise CliError(f"cannot read {path}")
-        results.append(evaluate(path, args.split, args.lang))
+        # A file named for a language (tests/labelled/lv.jsonl) is tagged in that language unless --lang says.
+        from .model import LANGUAGES
+
+        stem = Path(path).name.split(".")[0]
+        results.append(evaluate(path, args.split, args.lang or (stem if stem in LANGUAGES else "en")))
     if args.format == "json":
         print(json.dumps(results if len(results) > 1 else results[0], indent=2))
         return 0
@@ -166,6 +173,8 @@ def cmd_eval(args) -> int:
             print(f"  {label:20s} {s['precision']:9.3f} {s['recall']:7.3f} {s['f1']:6.3f} {s['support']:8d}")
         if result["macro_f1"] is not None:
             print(f"  {'macro-F1 (empathy, problem_solving)':38s} {result['macro_f1']:.3f}")
+        if result.get("macro_f1_all") is not None and len(result["labels"]) > 2:
+            print(f"  {'macro-F1 (every label present)':38s} {result['macro_f1_all']:.3f}")
         if "patience_violation" in result["false_alarm_rate"]:
             print(f"  {'patience false alarms (share of rows)':38s} {result['false_alarm_rate']['patience_violation']:.1%}")
         print()
@@ -223,9 +232,9 @@ def cmd_report(args) -> int:
     if args.format == "json":
         text = json.dumps(report_data(transcript), ensure_ascii=False, indent=2)
     elif args.format == "html":
-        text = html_report(transcript)
+        text = html_report(transcript, args.lang)
     else:
-        text = markdown(transcript)
+        text = markdown(transcript, args.lang)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"wrote {args.output}", file=sys.stderr)
@@ -346,7 +355,7 @@ def cmd_playtest(args) -> int:
             facts[key] = value
     if args.state and args.state not in scenario.states:
         raise CliError(f"no state '{args.state}'; states: {', '.join(scenario.states)}")
-    build_playtest_app(scenario, persona, start_state=args.state, mood=mood, facts=facts, seed=args.seed).run()
+    build_playtest_app(scenario, persona, start_state=args.state, mood=mood, facts=facts, seed=args.seed, lang=args.lang).run()
     return 0
 
 
@@ -356,6 +365,42 @@ def cmd_explain(args) -> int:
 
     store = _review_store(args)
     print(explanation(load_transcript(store, _session_id(store, args.session))))
+    return 0
+
+
+def cmd_calibrate(args) -> int:
+    from .calibrate import calibrate, render_table
+
+    result = calibrate(_review_store(args))
+    print(json.dumps(result, indent=2, ensure_ascii=False) if args.format == "json" else render_table(result))
+    return 0
+
+
+def cmd_retag(args) -> int:
+    from .retag import retag_session
+    from .yamlsource import LoadError
+
+    store = _review_store(args)
+    if args.all:
+        ids = [r[0] for r in store.db.execute("select id from sessions order by started_at").fetchall()]
+    elif args.sessions:
+        ids = [_session_id(store, s) for s in args.sessions]
+    else:
+        raise CliError("name sessions to re-tag, or pass --all")
+    results = []
+    for session_id in ids:
+        try:
+            results.append(retag_session(store, session_id, force=args.force))
+        except (KeyError, LoadError) as exc:
+            print(f"{session_id}: not re-tagged: {exc}", file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps(results, indent=2))
+    else:
+        for r in results:
+            what = f"{r['from'] or '?'} -> {r['to']}, {r['changed_replies']} replies changed" if r["retagged"] else f"already {r['to']}"
+            print(f"{r['session'][:8]}  {what}")
+        done = sum(r["retagged"] for r in results)
+        print(f"{done} of {len(results)} sessions re-tagged; old tags are kept, tagged with their version.")
     return 0
 
 
@@ -379,7 +424,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenario", metavar="ID", help="scenario id (default: the first English angry scenario)")
     p.add_argument("--candidate", metavar="NAME", help="the candidate's name (asked for when missing)")
     p.add_argument("--db", metavar="PATH", help="database file (default: $ROLESIM_DB or transcripts/rolesim.sqlite)")
-    p.add_argument("--lang", metavar="xx", help="interface language (default: the scenario's)")
+    p.add_argument("--lang", choices=LANGS, metavar="xx", help="interface language: en, lv, lt or da (default: the scenario's)")
     p.add_argument("--extra-time", metavar="PCT", type=float, default=0.0, help="extra time as a percentage of the limit (an accommodation; recorded)")
     p.add_argument("--seed", type=int, default=None, help="random seed for the customer's line variants (default: random)")
     scenarios_option(p)
@@ -417,6 +462,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="PATH", help="database file (default: $ROLESIM_DB or transcripts/rolesim.sqlite)")
     p.add_argument("--reviewer", metavar="NAME", help="your name for the audit log (also ROLESIM_REVIEWER; asked for when missing)")
     p.add_argument("--blind", action="store_true", help="hide candidate names until you have scored the session")
+    p.add_argument("--lang", choices=LANGS, metavar="xx", help="interface language: en, lv, lt or da (default en; transcripts are shown as written, exports in this language)")
     p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("sessions", help="list recorded sessions", description="List recorded sessions, newest first; --format csv gives one row per session with scores and key timings.")
@@ -433,6 +479,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="PATH", help="database file (default: $ROLESIM_DB or transcripts/rolesim.sqlite)")
     p.add_argument("--format", choices=("md", "html", "json"), default="md")
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    p.add_argument("--lang", choices=LANGS, metavar="xx", help="report language: en, lv, lt or da (default: the session's)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("new", help="write a commented starting scenario or persona", description="Write a commented starting file that passes validate.")
@@ -459,6 +506,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--state", metavar="NAME", help="start in this state")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="mood=80, or a fact: order_number=123 (repeatable)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--lang", choices=LANGS, metavar="xx", help="interface language: en, lv, lt or da (default: the scenario's)")
     scenarios_option(p)
     p.set_defaults(func=cmd_playtest)
 
@@ -480,10 +528,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="PATH", help="database file (default: $ROLESIM_DB or transcripts/rolesim.sqlite)")
     p.set_defaults(func=cmd_explain)
 
+    p = sub.add_parser("calibrate", help="where reviewers and the machine disagree", description="Compare reviewers' tag and score overrides with the automatic ones: per dimension, agreement and Cohen's kappa, and the behaviours most often overridden.")
+    p.add_argument("--db", metavar="PATH", help="database file (default: $ROLESIM_DB or transcripts/rolesim.sqlite)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_calibrate)
+
+    p = sub.add_parser("retag", help="re-tag stored sessions with the current tagger", description="Tag stored sessions' replies again with the current tagger and rubrics, in their recorded context. New tags carry the new tagger_version; the old ones are kept; scores are replaced; reviewers' overrides carry over to the same tags.")
+    p.add_argument("sessions", nargs="*", metavar="SESSION_ID", help="ids or unique prefixes")
+    p.add_argument("--all", action="store_true", help="every session whose tagger version is not the current one")
+    p.add_argument("--force", action="store_true", help="re-tag even sessions already at the current version")
+    p.add_argument("--db", metavar="PATH", help="database file (default: $ROLESIM_DB or transcripts/rolesim.sqlite)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_retag)
+
     p = sub.add_parser("eval", help="measure the tagger against human labels", description="Measure the tagger against a labelled JSONL file: precision, recall, F1 and support per gold label.")
     p.add_argument("files", nargs="+", metavar="FILE", help="JSONL with id, text and gold labels (see shared/data/README.md)")
     p.add_argument("--split", choices=("all", "even", "odd"), default="all", help="rows whose id ends in an even or odd digit (tune on even, report on odd)")
-    p.add_argument("--lang", default="en", metavar="xx")
+    p.add_argument("--lang", metavar="xx", help="tagging language (default: from the file name, en.jsonl .. lv.jsonl, else en)")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_eval)
     return parser

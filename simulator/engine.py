@@ -10,6 +10,7 @@ from typing import Any
 from transitions import Machine
 
 from .model import Condition, Persona, Scenario, State
+from .context import SessionContext
 from .tagger import Tag, get_tagger
 
 MAX_TYPING = 15.0  # longer looks like a stalled chat, however slow the persona types
@@ -109,8 +110,7 @@ class Conversation:
         self.seed = seed
         self.conversation_id = conversation_id
         self.rng = random.Random(seed)
-        self._tagger = None  # built on the first reply: starting a session must not wait for it
-        self._cue_lexicon = None
+        self._context: SessionContext | None = None  # built on the first reply: starting a session must not wait for the tagger
         self.names = tuple(n for n in (scenario.facts.get("customer_name"), persona.name) if n)
         self.facts = _Facts(scenario.facts)
         self.facts.setdefault("customer_name", persona.name)
@@ -310,11 +310,11 @@ class Conversation:
         self.advance(now)
         if self.finished or self.outcome is not None:
             return self._drain()
-        if self._tagger is None:
-            self._tagger = get_tagger(self.scenario.language)
-            self._cue_lexicon = self._tagger.cue_lexicon(self.scenario.cues)
-        tags, cues = self._tagger.analyse(text, self.names, self._cue_lexicon)
-        tags += self._formulaic(text, tags)
+        if self._context is None:
+            self._context = SessionContext(self.scenario, self.persona, get_tagger(self.scenario.language), self.names)
+        # The customer reacts to the words; context tags (facts, open questions, mood) are for scoring and review.
+        heard_tags, tags, cues = self._context.tag(text, self.turns, self.mood)
+        heard = Reply(heard_tags, cues, self.mood, self._replies_in_state + 1)
         interrupted = self._typing_due is not None
         latency = None if self._last_customer is None else round(now - self._last_customer, 3)
         self.turns.append(Turn("candidate", text, now, self.state, tags, interrupted=interrupted, latency=latency))
@@ -334,12 +334,12 @@ class Conversation:
         self._nudges_in_row = 0
         self._replies_in_state += 1
         before = self.mood
-        self._change_mood(self._mood_delta(tags, interrupted), now, "reply")
+        self._change_mood(self._mood_delta(heard.tags, interrupted), now, "reply")
         if self.mood >= self.persona.mood_leave:
             self.machine.events["leave"].trigger(self._customer, now=now)
         else:
             self._moved = False
-            reply = Reply(tags, cues, self.mood, self._replies_in_state)
+            reply = Reply(heard.tags, cues, self.mood, self._replies_in_state)
             self.machine.events["reply"].trigger(self._customer, now=now, reply=reply)
             if not self._moved:
                 self._react(before, now)
@@ -370,21 +370,6 @@ class Conversation:
             being_typed = self._typing_due is not None and self._outbox[0] is pending
             if not being_typed and pending in self._outbox:
                 self._outbox.remove(pending)  # the skipped state's question is never asked
-
-    def _formulaic(self, text: str, tags: list[Tag]) -> list[Tag]:
-        """Context the tagger cannot see: a reply, or an empathy phrase, repeated from earlier replies."""
-        earlier = [t for t in self.turns if t.role == "candidate"]  # this reply is not among them yet
-        if not earlier:
-            return []
-        said = {t.text.strip().lower() for t in earlier}
-        if text.strip().lower() in said and len(text.strip()) > 10:
-            return [Tag("helpfulness", -1, "formulaic", text, 0, len(text), "session/formulaic/repeated-reply")]
-        before = {(tag.behaviour, tag.evidence.lower()) for t in earlier for tag in t.tags if tag.dimension == "empathy" and tag.behaviour != "use_name"}
-        for tag in tags:
-            # Single words ("sorry") recur naturally; a repeated phrase of two or more words is formula.
-            if tag.dimension == "empathy" and len(tag.evidence.split()) >= 2 and (tag.behaviour, tag.evidence.lower()) in before:
-                return [Tag("helpfulness", -1, "formulaic", tag.evidence, tag.start, tag.end, "session/formulaic/repeated-phrase")]
-        return []
 
     def _cues_that_fired(self, source: str | None, dest: str, reply: Reply) -> set[str]:
         """The cues of the transition from `source` to `dest` that this reply satisfied."""

@@ -90,5 +90,7 @@ def evaluate(path: str | Path, split: str = "all", language: str = "en") -> dict
         "labels": {l: {"precision": round(s.precision, 3), "recall": round(s.recall, 3), "f1": round(s.f1, 3), "support": s.support} for l, s in scores.items()},
         "false_alarm_rate": {l: round(n / len(rows), 4) if rows else 0.0 for l, n in alarms.items()},
         "macro_f1": round(sum(scores[l].f1 for l in macro_labels) / len(macro_labels), 3) if macro_labels else None,
+        "macro_f1_all": round(sum(s.f1 for s in scores.values()) / len(scores), 3) if scores else None,
+        "language": language,
         "tagger_version": tagger.version,
     }

@@ -13,23 +13,29 @@ from .tagger import _cue_spec
 MAX_REPLIES = 12
 
 
-def _phrases(scenario: Scenario) -> list[str]:
-    """Things a candidate might say: the scenario's cues and the tagger's behaviour cues, as plain words."""
+def _plain(cues) -> list[str]:
+    return sorted({str(c).replace("...", "").replace("*", "").replace("^ ", "").replace("  ", " ").strip() for c in cues if str(c).strip()})
+
+
+def _phrases(scenario: Scenario) -> tuple[list[str], list[str]]:
+    """Things a candidate might say: the tagger's behaviour cues, and the scenario's own cues, as plain words."""
     spec = _cue_spec(scenario.language if scenario.language else "en")
-    cues = [str(c) for body in spec["behaviours"].values() for c in body["cues"]]
-    cues += [c for phrases in scenario.cues.values() for c in phrases]
-    return sorted({c.replace("...", "").replace("*", "").replace("  ", " ").strip() for c in cues if c.strip()})
+    general = _plain(c for body in spec["behaviours"].values() for c in body["cues"])
+    own = _plain(c for phrases in scenario.cues.values() for c in phrases)
+    return general, own
 
 
 def random_replies(scenario: Scenario, rng: random.Random) -> list[ScriptedReply]:
     """One random candidate: a few phrases per reply, sometimes a silence, sometimes slow."""
-    phrases = _phrases(scenario)
+    general, own = _phrases(scenario)
+    # Half the phrases come from the scenario's own cues, however long the language's list grows.
+    pick = lambda: rng.choice(own if own and rng.random() < 0.5 else general)  # noqa: E731
     replies = []
     for _ in range(rng.randint(1, MAX_REPLIES)):
         if rng.random() < 0.15:
             replies.append(ScriptedReply(wait=rng.choice((15.0, 45.0, 120.0))))
             continue
-        text = ". ".join(rng.choice(phrases).capitalize() for _ in range(rng.randint(1, 3))) + rng.choice((".", "?", "!"))
+        text = ". ".join(pick().capitalize() for _ in range(rng.randint(1, 3))) + rng.choice((".", "?", "!"))
         replies.append(ScriptedReply(text, after=rng.choice((5.0, 20.0, 60.0))))
     return replies
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import resources
+
 from .model import Persona, Scenario
 from .yamlsource import Problem, read_source
 
@@ -44,9 +46,29 @@ def lint(scenario: Scenario, persona: Persona | None = None) -> list[Problem]:
     for cue in scenario.cues:
         if cue not in used:
             problems.append(Problem(where(("cues", cue, "<key>")), "warning", f"cue '{cue}' is defined but no transition listens for it"))
+    problems += language_problems(scenario, where)
     if persona is not None:
         if persona.archetype != scenario.archetype:
             problems.append(Problem(where(("persona",)), "warning", f"persona '{persona.id}' is {persona.archetype}, but the scenario is {scenario.archetype}"))
         if persona.nudge.after > scenario.time_limit:
             problems.append(Problem(where(("persona",)), "warning", f"the persona's nudge wait ({persona.nudge.after:g} s) is longer than the time limit"))
+    return problems
+
+
+def language_problems(scenario: Scenario, where) -> list[Problem]:
+    """Warnings when the scenario's language has no cue set or no complete interface catalog."""
+    from .i18n import catalog_problems
+
+    lang = scenario.language
+    at = where(("language",))
+    problems: list[Problem] = []
+    if not resources.files("simulator.cues").joinpath(f"{lang}.yaml").is_file():
+        problems.append(Problem(at, "warning", f"language '{lang}' has no cue set (simulator/cues/{lang}.yaml): replies are tagged with English cues"))
+    if lang == "en":
+        return problems
+    if not resources.files("simulator.locales").joinpath(f"{lang}.yaml").is_file():
+        problems.append(Problem(at, "warning", f"language '{lang}' has no interface catalog (simulator/locales/{lang}.yaml): candidates see English"))
+    elif issues := catalog_problems(lang):
+        shown = "; ".join(issues[:3]) + (f"; and {len(issues) - 3} more" if len(issues) > 3 else "")
+        problems.append(Problem(at, "warning", f"the interface catalog simulator/locales/{lang}.yaml is incomplete (English fills the gaps): {shown}"))
     return problems

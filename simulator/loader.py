@@ -10,6 +10,7 @@ from .model import (
     ARCHETYPES,
     AUTHORED_OUTCOMES,
     DIMENSIONS,
+    Behaviour,
     Condition,
     Nudge,
     Persona,
@@ -106,7 +107,9 @@ def _closest(name: str, options: tuple[str, ...]) -> str | None:
     return found[0] if found else None
 
 
-SCENARIO_KEYS = ("id", "title", "language", "archetype", "persona", "time_limit", "brief", "reference", "facts", "cues", "start", "states")
+SCENARIO_KEYS = ("id", "title", "language", "archetype", "persona", "time_limit", "brief", "reference", "facts", "cues", "behaviours", "weights", "address", "start", "states")
+BEHAVIOUR_KEYS = ("dimension", "polarity", "cues")
+ADDRESS = ("any", "formal", "informal")
 STATE_KEYS = ("say", "outcome", "on_reply", "otherwise", "on_silence")
 TRANSITION_KEYS = ("to", "if")
 CONDITION_KEYS = ("tags", "no_tags", "cues", "mood_below", "mood_at_least", "replies_in_state")
@@ -148,6 +151,25 @@ def parse_scenario(source: Source, behaviours: frozenset[str] = frozenset()) -> 
                 cues[str(name)] = phrases
     elif top.get("cues") is not None:
         c.error(("cues",), f"'cues' must be a mapping of cue ids to phrases, not {_kind(top['cues'])}")
+
+    own = _parse_behaviours(c, top.get("behaviours"))
+    if behaviours:
+        behaviours = behaviours | frozenset(own)
+    weights: dict[str, float] = {}
+    if isinstance(top.get("weights"), dict):
+        for name, value in top["weights"].items():
+            ok, weight = _convert(value, "number")
+            if name not in DIMENSIONS:
+                c.error(("weights", name), f"unknown dimension '{name}'" + (f" (did you mean '{_closest(str(name), DIMENSIONS)}'?)" if _closest(str(name), DIMENSIONS) else ""))
+            elif not ok:
+                c.error(("weights", name), f"weight of '{name}' must be a number of 0 or more")
+            else:
+                weights[str(name)] = weight
+    elif top.get("weights") is not None:
+        c.error(("weights",), f"'weights' must be a mapping of dimensions to numbers, not {_kind(top['weights'])}")
+    address = c.get(top, (), "address", "str", default="any")
+    if address not in ADDRESS:
+        c.error(("address",), f"address must be one of {', '.join(ADDRESS)}, not '{address}'")
 
     states: dict[str, State] = {}
     raw_states = top.get("states")
@@ -197,10 +219,38 @@ def parse_scenario(source: Source, behaviours: frozenset[str] = frozenset()) -> 
         states=states,
         facts=facts,
         cues=cues,
+        behaviours=own,
+        weights=weights,
+        address=address,
         path=source.path,
         text=source.text,
     )
     return scenario, c.problems
+
+
+def _parse_behaviours(c: _Checker, raw: Any) -> dict[str, Behaviour]:
+    """A scenario's own behaviours: each a dimension, a polarity (1 or -1) and phrases."""
+    found: dict[str, Behaviour] = {}
+    if raw is None:
+        return found
+    if not isinstance(raw, dict):
+        c.error(("behaviours",), f"'behaviours' must be a mapping of behaviour ids to behaviours, not {_kind(raw)}")
+        return found
+    for name, body in raw.items():
+        key = ("behaviours", name)
+        body = c.mapping(body, key, BEHAVIOUR_KEYS, f"behaviour '{name}'")
+        if not body:
+            continue
+        dimension = c.get(body, key, "dimension", "str", required=True)
+        if dimension and dimension not in DIMENSIONS:
+            c.error(key + ("dimension",), f"unknown dimension '{dimension}'" + (f" (did you mean '{_closest(dimension, DIMENSIONS)}'?)" if _closest(dimension, DIMENSIONS) else ""))
+        polarity = c.get(body, key, "polarity", "int", required=True)
+        if polarity is not None and polarity not in (1, -1):
+            c.error(key + ("polarity",), "polarity must be 1 (counts for) or -1 (counts against)")
+        phrases = c.get(body, key, "cues", "strlist", required=True)
+        if dimension in DIMENSIONS and polarity in (1, -1) and phrases:
+            found[str(name)] = Behaviour(dimension, polarity, tuple(phrases))
+    return found
 
 
 def _hint(name: str, states: dict) -> str:

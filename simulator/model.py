@@ -8,6 +8,7 @@ ARCHETYPES = ("angry", "confused", "demanding")
 OUTCOMES = ("resolved", "escalated", "customer_left", "time_up", "abandoned")
 # Outcomes an author can put on a state; time_up and abandoned come from the clock and the candidate.
 AUTHORED_OUTCOMES = ("resolved", "escalated", "customer_left")
+LANGUAGES = ("en", "lv", "lt", "da")  # what rolesim speaks: interface, cues and scenarios
 CORE_DIMENSIONS = ("patience", "empathy", "problem_solving")
 DIMENSIONS = (
     "patience",
@@ -99,8 +100,20 @@ class Scenario:
     states: dict[str, State]
     facts: dict[str, str] = field(default_factory=dict)
     cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    behaviours: dict[str, "Behaviour"] = field(default_factory=dict)  # the scenario's own, on top of the language's
+    weights: dict[str, float] = field(default_factory=dict)  # dimension -> weight in the overall; 0 leaves it out
+    address: str = "any"  # formal: an informal reply to an upset customer is noted
     path: str = ""
     text: str = ""  # the exact file text, stored with every session
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """A scenario's own behaviour: phrases that count for or against a dimension."""
+
+    dimension: str
+    polarity: int
+    cues: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,12 @@ class _Flush:
 _STOP = object()
 
 
+def _tagger_version(language: str) -> str:
+    from .tagger import tagger_version  # reads the cue file's version only; builds no tagger
+
+    return tagger_version(language)
+
+
 class SessionRecorder:
     """Records one session: `record()` is instant; a writer thread commits what was queued."""
 
@@ -42,7 +48,7 @@ class SessionRecorder:
         seed: int = 0,
         extra_time_pct: float = 0.0,
         source: str = "live",
-        tagger_version: str = "",
+        tagger_version: str | None = None,
         session_id: str | None = None,
         on_connect: Callable[[Any], None] | None = None,
     ):
@@ -66,7 +72,7 @@ class SessionRecorder:
             "time_limit": scenario.time_limit,
             "extra_time_pct": extra_time_pct,
             "seed": seed,
-            "tagger_version": tagger_version,
+            "tagger_version": tagger_version if tagger_version is not None else _tagger_version(scenario.language),
             "app_version": __version__,
             "source": source,
             "flagged": 0,

@@ -9,6 +9,7 @@ import re
 import statistics
 from typing import Any
 
+from .i18n import Messages, catalog
 from .scoring import load_rubrics
 from .text import display_safe
 from .transcript import Transcript
@@ -23,6 +24,17 @@ def clock(seconds: float | None) -> str:
         return "—"
     seconds = max(0.0, seconds)
     return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
+
+
+def dimension_title(dim: str, messages: Messages, rubrics: dict) -> str:
+    """A dimension's title: the rubric file's in English (authors own it), the catalog's in other languages."""
+    english = rubrics[dim].title if dim in rubrics else dim
+    return english if messages.lang == "en" else messages.get(f"dimension.{dim}", english)
+
+
+def report_messages(t: Transcript, lang: str | None = None) -> Messages:
+    """A report speaks `lang` if given, else the session's language (the scenario's, stored with it)."""
+    return catalog(lang or t.session.get("language") or "en")
 
 
 def md(text: str) -> str:
@@ -86,52 +98,63 @@ def report_data(t: Transcript) -> dict[str, Any]:
     }
 
 
-def markdown(t: Transcript) -> str:
-    """A readable report for sharing as text."""
+def _started(m: Messages, started_at: str | None) -> str:
+    # English reports keep the stored timestamp as it is (as they always have); others write it locally.
+    return str(started_at) if m.lang == "en" else m.datetime(started_at)
+
+
+def markdown(t: Transcript, lang: str | None = None) -> str:
+    """A readable report for sharing as text, in `lang` or the session's language."""
+    m = report_messages(t, lang)
+    clock = lambda seconds: m.clock(seconds, tenths=True)  # noqa: E731
     d = report_data(t)
     s = d["session"]
+    rubrics = load_rubrics()
+    outcome = m(f"outcome.{s['outcome']}")
     out = [
-        f"# Session report: {md(s['candidate'] or '')}",
+        "# " + m("report.title", candidate=md(s["candidate"] or "")),
         "",
-        f"- Scenario: {md(s['scenario_id'] or '')} · started {s['started_at']} · duration {clock(d['duration'])}",
-        f"- Outcome: **{s['outcome']}** · source {s['source']} · seed {s['seed']} · extra time {s['extra_time_pct'] or 0:g}%",
-        f"- Tagger {s['tagger_version']} · rolesim {s['app_version']}",
+        "- " + m("report.scenario_line", scenario=md(s["scenario_id"] or ""), started=_started(m, s["started_at"]), duration=clock(d["duration"])),
+        "- " + m("report.outcome_line", outcome=f"**{outcome}**", source=m.get(f"source.{s['source']}", s["source"]), seed=s["seed"], extra=m.number(s["extra_time_pct"] or 0)),
+        "- " + m("report.versions", tagger=s["tagger_version"], app=s["app_version"]),
         "",
-        "Scores are advice for a person, not a decision. Every tag below names the words that earned it.",
+        m("report.advice"),
         "",
-        "## Scores",
+        "## " + m("report.scores"),
         "",
-        "| dimension | automatic | after reviewers' tag changes | reviewer | reason |",
+        "| " + " | ".join(m(f"report.col_{c}") for c in ("dimension", "automatic", "after", "reviewer", "reason")) + " |",
         "|---|---|---|---|---|",
     ]
     for dim, sc in d["scores"].items():
-        out.append(f"| {sc['title']} | {sc['automatic'] or '—'} | {sc['after_tag_overrides'] or '—'} | {sc['human'] or '—'} | {md(sc['descriptor'])}{' — ' + md(sc['human_reason']) if sc['human_reason'] else ''} |")
-    out += ["", "## Transcript", ""]
+        out.append(f"| {dimension_title(dim, m, rubrics)} | {sc['automatic'] or '—'} | {sc['after_tag_overrides'] or '—'} | {sc['human'] or '—'} | {md(sc['descriptor'])}{' — ' + md(sc['human_reason']) if sc['human_reason'] else ''} |")
+    out += ["", "## " + m("report.transcript"), ""]
     for turn in d["turns"]:
-        who = "Customer" if turn["role"] == "customer" else "Candidate"
+        who = m("report.customer") if turn["role"] == "customer" else m("report.candidate")
         line = f"**{who}** [{clock(turn['t'])}]"
         timing = turn["timing"]
         if timing:
-            line += f" — first key {clock(timing['first_key'])}, sent after {clock(timing['to_send'])}, {timing['edits']} edits, {timing['deleted']} deleted, {timing['pastes']} pastes" + (", **sent while the customer was typing**" if timing["interrupted"] else "")
+            line += " — " + m("report.timing", first_key=clock(timing["first_key"]), to_send=clock(timing["to_send"]), edits=timing["edits"], deleted=timing["deleted"], pastes=timing["pastes"])
+            line += f", **{m('report.interrupted')}**" if timing["interrupted"] else ""
         out += [line, "", "> " + md(turn["text"]).replace("  \n", "  \n> "), ""]
         for tag in turn["reviewed_tags"]:
             sign = "+" if tag["polarity"] > 0 else "−"
             out.append(f"- {sign} {tag['dimension']} / {tag['behaviour']}: “{md(tag['evidence'])}” ({md(tag['rule'])})")
         removed = {(a["behaviour"], a["start"]) for a in turn["automatic_tags"]} - {(r["behaviour"], r["start"]) for r in turn["reviewed_tags"]}
         for behaviour, start in sorted(removed):
-            out.append(f"- ~~{behaviour} at {start}~~ (removed by a reviewer; the automatic tag is kept)")
+            out.append(f"- ~~{m('report.removed', behaviour=behaviour, start=start)}~~ {m('report.removed_note')}")
         for note in turn["notes"]:
-            out.append(f"- Note by {md(note['author'])}: {md(note['text'])}")
+            out.append(f"- {m('report.note_by', name=md(note['author']))}: {md(note['text'])}")
         if turn["reviewed_tags"] or turn["notes"] or removed:
             out.append("")
     if d["notes"] or d["overrides"] or d["recommendations"]:
-        out += ["## Reviewers", ""]
+        out += ["## " + m("report.reviewers"), ""]
         for note in d["notes"]:
-            out.append(f"- Note by {md(note['author'])} ({note['created_at']}): {md(note['text'])}")
+            out.append(f"- {m('report.note_by', name=md(note['author']))} ({_started(m, note['created_at'])}): {md(note['text'])}")
         for o in d["overrides"]:
-            out.append(f"- {md(o['author'])} {o['action']} ({o['created_at']}): {md(o['reason'])}")
+            out.append(f"- {md(o['author'])} {o['action']} ({_started(m, o['created_at'])}): {md(o['reason'])}")
         for r in d["recommendations"]:
-            out.append(f"- Recommendation by {md(r['reviewer'])}: **{md(r['recommendation'])}** — {md(r['reason'] or '')}")
+            recommendation = m.get(f"recommendation.{r['recommendation']}", r["recommendation"])
+            out.append(f"- {m('report.recommendation_by', name=md(r['reviewer']))}: **{md(recommendation)}** — {md(r['reason'] or '')}")
     return "\n".join(out) + "\n"
 
 
@@ -139,30 +162,40 @@ def _h(text: Any) -> str:
     return html.escape(display_safe(str(text)), quote=True)
 
 
-def latency_svg(t: Transcript, width: int = 560, height: int = 140) -> str:
+def _t(text: str) -> str:
+    """Catalog text as element content (ours, but a translator may write < or &)."""
+    return html.escape(text, quote=False)
+
+
+def latency_svg(t: Transcript, width: int = 560, height: int = 140, messages: Messages | None = None) -> str:
     """An inline bar chart of seconds to send per reply (no script, no external file)."""
+    m = messages or catalog("en")
     replies = [r for r in t.replies() if r.timing and r.timing.to_send is not None]
     if not replies:
-        return "<p>No replies.</p>"
+        return f"<p>{_t(m('report.no_replies'))}</p>"
     top = max(r.timing.to_send for r in replies) or 1.0
     bar = width / len(replies)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 20}" role="img" aria-label="Seconds to reply, per reply">']
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 20}" role="img" aria-label="{_h(m("report.latency_label"))}">']
     for i, r in enumerate(replies):
         h = (r.timing.to_send / top) * height
         colour = "#b3261e" if r.timing.interrupted else "#3b6ea8"
-        parts.append(f'<rect x="{i * bar + 2:.1f}" y="{height - h:.1f}" width="{bar - 4:.1f}" height="{h:.1f}" fill="{colour}"><title>reply {i + 1}: {r.timing.to_send:.1f} s</title></rect>')
+        label = _h(m("report.latency_bar", n=i + 1, seconds=m.number(r.timing.to_send, decimals=1, grouping=False)))
+        parts.append(f'<rect x="{i * bar + 2:.1f}" y="{height - h:.1f}" width="{bar - 4:.1f}" height="{h:.1f}" fill="{colour}"><title>{label}</title></rect>')
         parts.append(f'<text x="{i * bar + bar / 2:.1f}" y="{height + 14}" font-size="11" text-anchor="middle">{r.timing.to_send:.0f}s</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
-def html_report(t: Transcript) -> str:
-    """One self-contained HTML file that prints well; candidate text escaped, nothing runs."""
+def html_report(t: Transcript, lang: str | None = None) -> str:
+    """One self-contained HTML file that prints well, in `lang` or the session's language; candidate text escaped, nothing runs."""
+    m = report_messages(t, lang)
+    clock = lambda seconds: m.clock(seconds, tenths=True)  # noqa: E731
     d = report_data(t)
     s = d["session"]
+    rubrics = load_rubrics()
     rows = "".join(
-        f"<tr><td>{_h(sc['title'])}</td><td>{_h(sc['automatic'] or '—')}</td><td>{_h(sc['after_tag_overrides'] or '—')}</td><td>{_h(sc['human'] or '—')}</td><td>{_h(sc['descriptor'])}{' — ' + _h(sc['human_reason']) if sc['human_reason'] else ''}</td></tr>"
-        for sc in d["scores"].values()
+        f"<tr><td>{_h(dimension_title(dim, m, rubrics))}</td><td>{_h(sc['automatic'] or '—')}</td><td>{_h(sc['after_tag_overrides'] or '—')}</td><td>{_h(sc['human'] or '—')}</td><td>{_h(sc['descriptor'])}{' — ' + _h(sc['human_reason']) if sc['human_reason'] else ''}</td></tr>"
+        for dim, sc in d["scores"].items()
     )
     turns = []
     for turn in d["turns"]:
@@ -180,16 +213,28 @@ def html_report(t: Transcript) -> str:
         timing = turn["timing"]
         meta = ""
         if timing:
-            meta = f"first key {clock(timing['first_key'])} · sent after {clock(timing['to_send'])} · {timing['edits']} edits · {timing['deleted']} deleted · {timing['pastes']} pastes" + (" · <strong>sent while the customer was typing</strong>" if timing["interrupted"] else "")
+            meta = _h(m("report.timing_html", first_key=clock(timing["first_key"]), to_send=clock(timing["to_send"]), edits=timing["edits"], deleted=timing["deleted"], pastes=timing["pastes"]))
+            meta += f" · <strong>{_t(m('report.interrupted'))}</strong>" if timing["interrupted"] else ""
         tags = "".join(f"<li>{'+' if tag['polarity'] > 0 else '−'} {_h(tag['dimension'])} / {_h(tag['behaviour'])}: “{_h(tag['evidence'])}” <small>{_h(tag['rule'])}</small></li>" for tag in turn["reviewed_tags"])
-        notes = "".join(f"<li class='note'>Note by {_h(n['author'])}: {_h(n['text'])}</li>" for n in turn["notes"])
-        who = "Customer" if turn["role"] == "customer" else "Candidate"
+        notes = "".join(f"<li class='note'>{_h(m('report.note_by', name=n['author']))}: {_h(n['text'])}</li>" for n in turn["notes"])
+        who = _h(m("report.customer") if turn["role"] == "customer" else m("report.candidate"))
         turns.append(f"<div class='turn {turn['role']}'><div class='who'>{who} · {clock(turn['t'])}</div><div class='meta'>{meta}</div><p>{''.join(body)}</p><ul>{tags}{notes}</ul></div>")
     reviewers = "".join(f"<li>{_h(o['author'])} {_h(o['action'])}: {_h(o['reason'])}</li>" for o in d["overrides"])
-    reviewers += "".join(f"<li>Recommendation by {_h(r['reviewer'])}: <strong>{_h(r['recommendation'])}</strong> — {_h(r['reason'] or '')}</li>" for r in d["recommendations"])
-    reviewers += "".join(f"<li>Note by {_h(n['author'])}: {_h(n['text'])}</li>" for n in d["notes"])
+    reviewers += "".join(f"<li>{_h(m('report.recommendation_by', name=r['reviewer']))}: <strong>{_h(m.get('recommendation.' + r['recommendation'], r['recommendation']))}</strong> — {_h(r['reason'] or '')}</li>" for r in d["recommendations"])
+    reviewers += "".join(f"<li>{_h(m('report.note_by', name=n['author']))}: {_h(n['text'])}</li>" for n in d["notes"])
+    title = _t(m("report.title", candidate="\0")).replace("\0", _h(s["candidate"] or ""))
+    line = m(
+        "report.html_line",
+        scenario=_h(s["scenario_id"]),
+        started=_h(_started(m, s["started_at"])),
+        duration=clock(d["duration"]),
+        outcome=f"<strong>{_h(m('outcome.' + str(s['outcome'])))}</strong>",
+        source=_h(m.get(f"source.{s['source']}", s["source"])),
+        tagger=_h(s["tagger_version"]),
+    )
+    cols = "".join(f"<th>{_t(m('report.col_' + c))}</th>" for c in ("dimension", "automatic", "after", "reviewer", "descriptor"))
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Session report — {_h(s['candidate'])}</title>
+<html lang="{m.lang}"><head><meta charset="utf-8"><title>{_h(m("report.html_title", candidate=s["candidate"] or ""))}</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <style>
 body {{ font: 14px/1.45 system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; color: #1b1b1b; }}
@@ -200,17 +245,17 @@ table {{ border-collapse: collapse; width: 100%; }} td, th {{ border: 1px solid 
 .advice {{ background: #f3f3f3; padding: .5rem .8rem; }}
 @media print {{ body {{ margin: 0; max-width: none; }} }}
 </style></head><body>
-<h1>Session report: {_h(s['candidate'])}</h1>
-<p>Scenario {_h(s['scenario_id'])} · started {_h(s['started_at'])} · duration {clock(d['duration'])} · outcome <strong>{_h(s['outcome'])}</strong> · source {_h(s['source'])} · tagger {_h(s['tagger_version'])}</p>
-<p class="advice">Scores are advice for a person, not a decision. Every tag names the words that earned it; reviewers' changes are shown beside the automatic values, which are kept.</p>
-<h2>Scores</h2>
-<table><tr><th>dimension</th><th>automatic</th><th>after reviewers' tag changes</th><th>reviewer</th><th>descriptor and reason</th></tr>{rows}</table>
-<h2>Seconds to reply</h2>
-{latency_svg(t)}
-<h2>Transcript</h2>
+<h1>{title}</h1>
+<p>{line}</p>
+<p class="advice">{_t(m("report.advice_html"))}</p>
+<h2>{_t(m("report.scores"))}</h2>
+<table><tr>{cols}</tr>{rows}</table>
+<h2>{_t(m("report.latency"))}</h2>
+{latency_svg(t, messages=m)}
+<h2>{_t(m("report.transcript"))}</h2>
 {''.join(turns)}
-<h2>Reviewers</h2>
-<ul>{reviewers or '<li>None yet.</li>'}</ul>
+<h2>{_t(m("report.reviewers"))}</h2>
+<ul>{reviewers or '<li>' + _t(m('report.none_yet')) + '</li>'}</ul>
 </body></html>
 """
 

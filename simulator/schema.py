@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .loader import CONDITION_KEYS, PERSONA_KEYS, REACTIONS, SCENARIO_KEYS, SILENCE_KEYS, STATE_KEYS, TRANSITION_KEYS
+from .loader import BEHAVIOUR_KEYS, CONDITION_KEYS, PERSONA_KEYS, REACTIONS, SCENARIO_KEYS, SILENCE_KEYS, STATE_KEYS, TRANSITION_KEYS
 from .model import ARCHETYPES, AUTHORED_OUTCOMES, DIMENSIONS
 
 TEXT = {"oneOf": [{"type": "string", "minLength": 1}, {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}]}
@@ -66,6 +66,17 @@ def scenario_schema() -> dict:
                 "reference": {"type": "string", "description": "what a real agent would know; shown in a side panel"},
                 "facts": {"type": "object", "additionalProperties": {"type": ["string", "number"]}, "description": "what the candidate should get right; {name} in lines"},
                 "cues": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}, "description": "cue id: phrases to listen for"},
+                "behaviours": {
+                    "type": "object",
+                    "additionalProperties": _object(
+                        {"dimension": {"enum": list(DIMENSIONS)}, "polarity": {"enum": [1, -1]}, "cues": STRINGS},
+                        BEHAVIOUR_KEYS,
+                        BEHAVIOUR_KEYS,
+                    ),
+                    "description": "the scenario's own behaviours, tagged like the language's",
+                },
+                "weights": {"type": "object", "propertyNames": {"enum": list(DIMENSIONS)}, "additionalProperties": SECONDS, "description": "dimension: weight in the overall score (default 1; 0 leaves it out)"},
+                "address": {"enum": ["any", "formal", "informal"], "description": "formal: an informal reply to an upset customer is noted"},
                 "start": {"type": "string"},
                 "states": {"type": "object", "additionalProperties": state, "minProperties": 1},
             },

@@ -12,6 +12,7 @@ import yaml
 from .model import CORE_DIMENSIONS, DIMENSIONS, Rubric
 
 SLOW_REPLY = 120.0  # seconds the customer waits before a reply counts as a long silence
+HASTY_REPLY = 4.0  # seconds: too soon after a shouted message to have read it and thought
 ANCHORS = (1, 3, 5)
 
 
@@ -78,9 +79,9 @@ def score_session(turns: Iterable[Any], rubrics: dict[str, Rubric] | None = None
     for dimension in DIMENSIONS:
         rubric = rubrics.get(dimension)
         if dimension == "patience":
-            value, evidence = _patience(replies)
+            value, evidence = _patience(replies, indexed, rubric)
         else:
-            value, evidence = _positive(dimension, replies, rubric.target_share if rubric else 1.0)
+            value, evidence = _positive(dimension, replies, rubric)
         if value is None and dimension in CORE_DIMENSIONS:
             value = 1  # core dimensions are always scored: no reply at all is the lowest anchor
             evidence = [{"kind": "absence", "detail": "the candidate sent no reply"}]
@@ -92,21 +93,34 @@ def score_session(turns: Iterable[Any], rubrics: dict[str, Rubric] | None = None
     return scores
 
 
-def _positive(dimension: str, replies: list, target_share: float) -> tuple[int | None, list[dict[str, Any]]]:
+def _counts(rubric: Rubric | None, dimension: str, tag: Any) -> int:
+    """+1 or -1 if a tag counts for or against the dimension (its own, or listed in the rubric), else 0."""
+    if rubric is not None:
+        if tag.behaviour in rubric.behaviours_for:
+            return 1
+        if tag.behaviour in rubric.behaviours_against:
+            return -1
+    return tag.polarity if tag.dimension == dimension else 0
+
+
+def _positive(dimension: str, replies: list, rubric: Rubric | None) -> tuple[int | None, list[dict[str, Any]]]:
     """Coverage of replies showing the behaviour, capped without variety, less what counts against."""
+    target_share = rubric.target_share if rubric else 1.0
     evidence = []
     with_positive = 0
-    behaviours = set()
+    behaviours: set[str] = set()  # from the candidate's words
+    context: set[str] = set()  # from facts, questions and mood: counted for variety only where words give none
     negatives = 0
     for i, turn in replies:
         has = False
         for tag in turn.tags:
-            if tag.dimension != dimension:
+            sign = _counts(rubric, dimension, tag)
+            if not sign:
                 continue
-            evidence.append(_tag_evidence(i, turn, tag))
-            if tag.polarity > 0:
+            evidence.append(_tag_evidence(i, turn, tag) | {"polarity": sign})
+            if sign > 0:
                 has = True
-                behaviours.add(tag.behaviour)
+                (behaviours if not tag.rule.startswith("context/") else context).add(tag.behaviour)
             else:
                 negatives += 1
         if dimension == "empathy" and any(t.behaviour == "formulaic" for t in turn.tags):
@@ -116,25 +130,41 @@ def _positive(dimension: str, replies: list, target_share: float) -> tuple[int |
         return None, []
     coverage = with_positive / len(replies)
     raw = 1 + 4 * min(1.0, coverage / target_share)
-    if len(behaviours) < 2:
+    if len(behaviours or context) < 2:
         raw = min(raw, 4)  # a single behaviour repeated is not the full range a 5 describes
     formulaic = [e for i, turn in replies for e in turn.tags if e.behaviour == "formulaic"]
     if formulaic and dimension == "empathy":
         raw = min(raw, 4)  # copy-pasted sympathy cannot earn the top score
         evidence.append({"kind": "formulaic", "count": len(formulaic), "detail": "repeated replies or phrases: capped at 4"})
     raw -= negatives
-    evidence.append({"kind": "coverage", "replies": len(replies), "with_behaviour": with_positive, "distinct_behaviours": sorted(behaviours)})
+    evidence.append({"kind": "coverage", "replies": len(replies), "with_behaviour": with_positive, "distinct_behaviours": sorted(behaviours or context)})
     return max(1, min(5, int(raw + 0.5))), evidence
 
 
-def _patience(replies: list) -> tuple[int | None, list[dict[str, Any]]]:
-    """Start calm at 5; lapses, interruptions and long silences take it down."""
+def _shouted(text: str) -> bool:
+    """A customer message with a word of four or more letters in capitals ("WHERE is my order")."""
+    return any(len(w) >= 4 and w.isalpha() and w.isupper() for w in text.split())
+
+
+def _patience(replies: list, turns: list, rubric: Rubric | None = None) -> tuple[int | None, list[dict[str, Any]]]:
+    """Start calm at 5; lapses, interruptions, long silences and snapping back at once take it down."""
     if not replies:
         return None, []
     evidence = []
     penalty = 0.0
+    last_customer: dict[int, Any] = {}
+    previous = None
+    for i, turn in turns:
+        if turn.role == "candidate":
+            last_customer[i] = previous
+        elif not getattr(turn, "nudge", False):
+            previous = turn
     for i, turn in replies:
-        negatives = [tag for tag in turn.tags if tag.dimension == "patience" and tag.polarity < 0]
+        insult = last_customer.get(i)
+        if insult is not None and turn.latency is not None and turn.latency < HASTY_REPLY and _shouted(insult.text):
+            penalty += 0.5  # a reply fired back within seconds of being shouted at is a reaction, not an answer
+            evidence.append({"kind": "hasty_reply", "turn": i, "t": round(turn.t, 3), "seconds": turn.latency, "detail": f"sent {turn.latency:.1f} s after a message in capitals"})
+        negatives = [tag for tag in turn.tags if _counts(rubric, "patience", tag) < 0]
         for tag in negatives:
             evidence.append(_tag_evidence(i, turn, tag))
         penalty += min(len(negatives), 2)
@@ -147,3 +177,11 @@ def _patience(replies: list) -> tuple[int | None, list[dict[str, Any]]]:
     if not evidence:
         evidence.append({"kind": "absence", "detail": f"no blame, sarcasm, shouting, dismissal or interruption in {len(replies)} replies"})
     return max(1, min(5, int(5 - penalty + 0.5))), evidence
+
+
+def overall(scores: dict[str, Score], weights: dict[str, float] | None = None) -> float | None:
+    """The weighted mean of the scored dimensions (weight 1 unless the scenario says; 0 leaves one out)."""
+    weights = weights or {}
+    pairs = [(s.score, weights.get(d, 1.0)) for d, s in scores.items() if s.score is not None]
+    total = sum(w for _, w in pairs)
+    return round(sum(v * w for v, w in pairs) / total, 2) if total else None

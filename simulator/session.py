@@ -65,6 +65,7 @@ class LiveSession:
         self._t0: float | None = None
         self._value = ""
         self._closed = False
+        self.language = scenario.language  # the interface's language, set by the app; stored with consent
 
     @property
     def time_limit(self) -> float:
@@ -100,7 +101,9 @@ class LiveSession:
             tagger_version=tagger_version(self.scenario.language),
         )  # its writer thread starts after the chat's first frame: start_recording()
         self._t0 = self.clock()
-        self._record("consent", 0.0, {"notice_version": NOTICE_VERSION, "extra_time_pct": self.extra_time_pct, "time_limit": self.time_limit})
+        # The notice was read in this language: consent is stored against its version and language.
+        consent = {"notice_version": NOTICE_VERSION, "notice_language": self.language, "extra_time_pct": self.extra_time_pct, "time_limit": self.time_limit}
+        self._record("consent", 0.0, consent)
         return self._engine(self.conversation.start(0.0))
 
     def start_recording(self) -> None:

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import unicodedata
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
@@ -32,7 +33,20 @@ def connect(path: str | Path) -> "sqlite_utils.Database":
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=FULL")  # a commit survives a power cut, not just a crash
     db.execute("PRAGMA foreign_keys=ON")
+    conn.create_function("fold", 1, fold_text, deterministic=True)
     return db
+
+
+def fold_text(text: str | None) -> str:
+    """Case and diacritics folded for search: 'Šimkūnaitė' -> 'simkunaite' (æ, ø stay letters)."""
+    if not text:
+        return ""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern that matches the text literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _initial(db: "sqlite_utils.Database") -> None:
@@ -225,7 +239,17 @@ class Store:
 
     def tags(self, session_id: str) -> list[dict[str, Any]]:
         """A session's stored automatic tags."""
-        return list(self.db.query("select * from tags where session_id = ? order by turn, start, id", [session_id]))
+        # The tags of the session's current tagger version: `rolesim retag` adds a new set and keeps the old.
+        return list(self.db.query(
+            "select tags.* from tags join sessions on sessions.id = tags.session_id "
+            "where session_id = ? and coalesce(tags.tagger_version, '') = coalesce(sessions.tagger_version, '') order by turn, start, tags.id",
+            [session_id],
+        ))
+
+    def tag_row(self, tag_id: int) -> dict[str, Any] | None:
+        """One stored tag by id, of any version (an override may name a tag from before a retag)."""
+        rows = list(self.db.query("select * from tags where id = ?", [tag_id]))
+        return rows[0] if rows else None
 
     def scores(self, session_id: str) -> dict[str, dict[str, Any]]:
         """A session's stored scores by dimension."""
@@ -281,8 +305,9 @@ class ReviewStore(Store):
             raise ValueError(f"cannot sort by {sort!r}; choose from {', '.join(SORTABLE)}")
         where, args = [], []
         if candidate:
-            where.append("candidate like ?")
-            args.append(f"%{candidate}%")
+            # SQLite's LIKE folds ASCII only: "šimkūnaitė" must find "Šimkūnaitė", and "simkunaite" too.
+            where.append("fold(candidate) like ? escape '\\'")
+            args.append("%" + _like(fold_text(candidate)) + "%")
         if scenario:
             where.append("scenario_id = ?")
             args.append(scenario)

@@ -69,6 +69,7 @@ class _Cue(NamedTuple):
     behaviour: str
     rule: str
     negatable: bool
+    anchored: bool = False  # "^ so you": only at the start of a sentence or clause
 
 
 class _Word(NamedTuple):
@@ -99,6 +100,7 @@ class Lexicon:
         self._loose: dict[str, list[_Cue]] = {}  # first word a key, second a prefix or a gap
         self._prefixed: list[tuple[str, _Cue]] = []  # first word a prefix
         self._info: dict[str, _Word] = {}
+        self.tags: dict[str, tuple[str, int]] = {}  # behaviours (not cues) compiled here, with dimension and polarity
         self.negators = frozenset(fold(n) for n in negators)
         self.acronyms = frozenset(fold(a) for a in acronyms)
         self._contractions = [(tuple(fold(w) for w in long.split()), fold(short)) for long, short in (contractions or {}).items()]
@@ -117,12 +119,15 @@ class Lexicon:
     def add(self, phrase: str, behaviour: str, rule: str, negatable: bool = True) -> None:
         """Compile one cue phrase (and its contracted or expanded spellings)."""
         # Cue words are split like replies are, so "re-send" and "9.95" match what candidates type.
+        anchored = phrase.startswith("^ ")
+        if anchored:
+            phrase = phrase[2:]
         words = [part for chunk in phrase.split() for part in ([chunk] if chunk == "..." or chunk.endswith("*") else WORD.findall(chunk))]
         if not words or words[0] == "...":
             raise ValueError(f"cue {phrase!r} must start with a word")
         for variant in self._spellings([w if w == "..." or w.endswith("*") else self.fold(w) for w in words]):
             parts = tuple(self._part(w) for w in variant)
-            self._add(variant, _Cue(parts, len(parts), behaviour, rule, negatable))
+            self._add(variant, _Cue(parts, len(parts), behaviour, rule, negatable, anchored))
 
     def _spellings(self, words: list[str]) -> list[list[str]]:
         """The cue as written, plus "you are" <-> "youre" and the like, so both spellings match."""
@@ -344,13 +349,43 @@ class Tagger:
                 self.lexicon.add(str(phrase), name, f"{language}/{name}/{phrase}", body.get("negatable", True))
         self.lexicon.finish()
         self.question_starters = frozenset(self.lexicon.fold(str(w)) for w in spec.get("question_starters", ()))
+        self.wh_words = frozenset(self.lexicon.fold(str(w)) for w in spec.get("wh_words", ()))
+        self.wh_exclamations = frozenset(self.lexicon.fold(str(w)) for w in spec.get("wh_exclamations", ()))
+        # Words too common to show a reply is about the customer's question.
+        self.stopwords = self.question_starters | self.lexicon.negators | {self.lexicon.fold(str(w)) for w in spec.get("stopwords", ())}
+        address = spec.get("address") or {}
+        # Capitalised forms ("De" in Danish) count only as written and not first in a sentence; others in any case.
+        self._address = {
+            register: (frozenset(str(w) for w in address.get(register, ()) if str(w)[:1].isupper()),
+                       frozenset(self.lexicon.fold(str(w)) for w in address.get(register, ()) if not str(w)[:1].isupper()))
+            for register in ("formal", "informal")
+        }
 
-    def cue_lexicon(self, cues: dict[str, Iterable[str]]) -> Lexicon:
-        """Compile a scenario's own cues with this language's stemmer and negators."""
+    def register(self, text: str) -> tuple[str, int, int] | None:
+        """How the reply addresses the customer: ('informal', start, end) of the first informal word, else formal, else None."""
+        if not any(self._address["formal"]) and not any(self._address["informal"]):
+            return None
+        found = None
+        for m in WORD.finditer(text):
+            word = m.group()
+            for register in ("informal", "formal"):
+                exact, folded = self._address[register]
+                if word in exact and not _sentence_start(text, m.start()) or self.lexicon.fold(word) in folded:
+                    if register == "informal":
+                        return ("informal", m.start(), m.end())
+                    found = found or ("formal", m.start(), m.end())
+        return found
+
+    def cue_lexicon(self, cues: dict[str, Iterable[str]], behaviours: dict | None = None) -> Lexicon:
+        """Compile a scenario's own cues and behaviours with this language's stemmer and negators."""
         lexicon = Lexicon(self.stemmer_name, self.lexicon.negators, self.contractions, letters=self.letters)
         for cue_id, phrases in cues.items():
             for phrase in phrases:
                 lexicon.add(phrase, cue_id, f"cue/{cue_id}/{phrase}")
+        for name, behaviour in (behaviours or {}).items():
+            lexicon.tags[name] = (behaviour.dimension, behaviour.polarity)
+            for phrase in behaviour.cues:
+                lexicon.add(phrase, name, f"scenario/{name}/{phrase}")
         lexicon.finish()
         return lexicon
 
@@ -366,7 +401,8 @@ class Tagger:
         cue_hits = cues.match(cues.words(written)) if cues else []
         names = tuple(names)
         capitals = any(map(_SHOUT, words))
-        if not (found or cue_hits or names or capitals or "?" in text):
+        open_end = text[-1:].isalnum() and len(written) > 2  # no full stop: possibly a question typed without its mark
+        if not (found or cue_hits or names or capitals or open_end or "?" in text):
             return [], set()
         spans = _Spans(text, written)  # offsets only as far as something needs them
         tags: list[Tag] = []
@@ -375,9 +411,19 @@ class Tagger:
                 dimension, polarity = self.behaviours[cue.behaviour]
                 start, stop = _trim(text, spans[i][0], spans[end - 1][1])
                 tags.append(Tag(dimension, polarity, cue.behaviour, text[start:stop], start, stop, cue.rule))
-        matched = {cue.behaviour for cue, i, end in cue_hits if self._accepted(text, words, spans, cue, i, end, cues.negators)}
+        matched = set()
+        for cue, i, end in cue_hits:
+            if self._accepted(text, words, spans, cue, i, end, cues.negators):
+                if cue.behaviour in cues.tags:  # a scenario's own behaviour: a tag like the language's
+                    dimension, polarity = cues.tags[cue.behaviour]
+                    start, stop = _trim(text, spans[i][0], spans[end - 1][1])
+                    tags.append(Tag(dimension, polarity, cue.behaviour, text[start:stop], start, stop, cue.rule))
+                else:
+                    matched.add(cue.behaviour)
         if "?" in text:
             tags += self._questions(text, words, spans)
+        elif open_end and self.wh_words:
+            tags += self._unmarked_question(text, words, spans)
         if capitals:
             tags += self._shouting(text, words, spans)
         if names:
@@ -391,6 +437,8 @@ class Tagger:
         """A match holds when it stays in one sentence and, if negatable, no negator shortly precedes it."""
         # Each window ends one character into the next word (never a break) so "9.95" can look ahead.
         if end - i > 1 and BREAK.search(text, spans[i][1], spans[end - 1][0] + 1):
+            return False
+        if cue.anchored and not _clause_start(text, spans[i][0]):
             return False
         if cue.negatable:
             for j in range(max(0, i - NEGATION_REACH), i):
@@ -408,11 +456,24 @@ class Tagger:
             if q == 0 or text[q - 1] != "?":
                 boundary = max((m.start() for m in BREAK.finditer(text, 0, q)), default=-1)
                 first = bisect_right(starts, boundary)
-                if first < len(spans) and spans[first][0] < q and words[first].folded in self.question_starters:
-                    start = spans[first][0]
-                    tags.append(Tag("problem_solving", 1, "clarifying_question", text[start : q + 1], start, q + 1, f"{self.language}/clarifying_question/?"))
+                # The question may be a later clause: "Sounds like a neighbour took it - did you get a card?"
+                for k in range(first, bisect_right(starts, q)):
+                    if words[k].folded in self.question_starters and (k == first or _clause_start(text, spans[k][0])):
+                        start = spans[k][0]
+                        tags.append(Tag("problem_solving", 1, "clarifying_question", text[start : q + 1], start, q + 1, f"{self.language}/clarifying_question/?"))
+                        break
             q = text.find("?", q + 1)
         return tags
+
+    def _unmarked_question(self, text: str, words: list[_Word], spans: _Spans) -> list[Tag]:
+        """Chat often drops the '?': a last sentence starting with a wh-word asks all the same ("what's the order number")."""
+        boundary = max((m.start() for m in BREAK.finditer(text)), default=-1)
+        spans = spans.all()
+        k = bisect_right([s for s, _ in spans], boundary)
+        if k >= len(spans) - 1 or words[k].folded not in self.wh_words or words[k + 1].folded in self.wh_exclamations:
+            return []
+        start, end = spans[k][0], spans[-1][1]
+        return [Tag("problem_solving", 1, "clarifying_question", text[start:end], start, end, f"{self.language}/clarifying_question/unmarked")]
 
     def _shouting(self, text: str, words: list[_Word], spans: list[tuple[int, int]]) -> list[Tag]:
         """Runs of capitals: two or more words of six letters together, or one of five."""
@@ -436,6 +497,18 @@ class Tagger:
                 start, stop = _trim(text, *spans[i])
                 return [Tag("empathy", 1, "use_name", text[start:stop], start, stop, f"{self.language}/use_name")]
         return []
+
+
+def _clause_start(text: str, i: int) -> bool:
+    """Whether only spaces or quotes lie between position i and the start of its sentence or clause."""
+    before = text[:i].rstrip(" \t\"'“‘")
+    return not before or before[-1] in ".!?\n:;,-–—("
+
+
+def _sentence_start(text: str, i: int) -> bool:
+    """Whether only spaces lie between position i and the start of its sentence."""
+    before = text[:i].rstrip()
+    return not before or before[-1] in ".!?\n:"
 
 
 def _unquoted(text: str, tags: list[Tag]) -> list[Tag]:

@@ -110,7 +110,7 @@ def load_transcript(store: Store, session_id: str) -> Transcript:
     stored_tags: dict[int, list[dict]] = {}
     for tag in store.tags(session_id):
         stored_tags.setdefault(tag["turn"], []).append(tag)
-    overrides = store.overrides(session_id)
+    overrides = _carried_over(store, store.overrides(session_id), stored_tags)
     turns: list[ReviewTurn] = []
     moods: list[tuple[float, float]] = []
     states: list[tuple[float, str]] = []
@@ -160,6 +160,20 @@ def load_transcript(store: Store, session_id: str) -> Transcript:
             states.append((t, data["to"]))
     _apply_tag_overrides(turns, overrides)
     return Transcript(session, turns, events, moods, states, store.notes(session_id), overrides, store.recommendations(session_id))
+
+
+def _carried_over(store: Store, overrides: list[dict[str, Any]], stored: dict[int, list[dict]]) -> list[dict[str, Any]]:
+    """Overrides of tags from before a retag apply to the same tag (turn, behaviour, words) in the new set."""
+    current = {t["id"] for tags in stored.values() for t in tags}
+    by_key = {(t["turn"], t["behaviour"], t["start"], t["end"]): t["id"] for tags in stored.values() for t in tags}
+    out = []
+    for o in overrides:
+        if o["tag_id"] is not None and o["tag_id"] not in current:
+            old = store.tag_row(o["tag_id"])
+            if old is not None:
+                o = {**o, "tag_id": by_key.get((old["turn"], old["behaviour"], old["start"], old["end"]))}
+        out.append(o)
+    return out
 
 
 def _apply_tag_overrides(turns: list[ReviewTurn], overrides: list[dict[str, Any]]) -> None:

@@ -57,3 +57,15 @@ def test_interruptions_and_slow_replies_count_against_patience_with_timings():
 def test_a_silent_candidate_gets_the_lowest_core_scores_with_a_reason():
     scores = score_session([Turn("customer", "Hello?", 0.0, "s")])
     assert scores["empathy"].score == 1 and scores["empathy"].evidence[0]["kind"] == "absence"
+
+
+def test_a_scenario_weights_the_overall_and_a_zero_weight_leaves_a_dimension_out():
+    from simulator.scoring import overall
+
+    scores = score_session(session("I'm so sorry, Marta.", "Calm down.", "Let me check that for you."))
+    plain = overall(scores)
+    scored = {d: s.score for d, s in scores.items() if s.score is not None}
+    assert plain == round(sum(scored.values()) / len(scored), 2)
+    only_patience = overall(scores, {d: 0 for d in scored} | {"patience": 1})
+    assert only_patience == scores["patience"].score
+    assert overall(scores, {d: 0 for d in scored}) is None

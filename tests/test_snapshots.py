@@ -24,6 +24,10 @@ def still(app) -> None:
     """No blinking cursors: a snapshot must not depend on when it was taken."""
     for widget in app.screen.query("Input, TextArea"):
         widget.cursor_blink = False
+        if isinstance(widget, TextArea):
+            # Focus can land a frame later and show the cursor; the pictures are taken with it hidden.
+            widget._cursor_visible = False
+            widget.refresh()
 
 
 async def to_chat(pilot, reply: str | None = "I'm so sorry to hear that, Marta. Could you confirm your order number?"):

@@ -11,11 +11,13 @@ from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 
+from ..i18n import Messages, catalog
 from ..model import Persona, Scenario
 from ..session import LiveSession
 from .chat import ChatScreen
 from .confirm import ConfirmQuit
 from .end import EndScreen
+from .localize import localize_bindings
 from .notice import NoticeScreen
 
 
@@ -38,9 +40,14 @@ class CandidateApp(App[str | None]):
         tick_interval: float = 0.1,
         auto_consent: bool = False,
         exit_after_first_message: bool = False,
+        lang: str | None = None,
     ):
         super().__init__()
         self.session = session
+        # The interface speaks --lang if given, else the scenario's language (English if we have no catalog).
+        self.messages: Messages = catalog(lang or session.scenario.language)
+        session.language = self.messages.lang  # stored with the consent: the notice was read in it
+        localize_bindings(self, self.messages)
         self.candidate = candidate
         self.tick_interval = tick_interval
         self.auto_consent = auto_consent
@@ -55,7 +62,7 @@ class CandidateApp(App[str | None]):
     def first_screen(self) -> None:
         """The notice (a play-test goes straight to the chat)."""
         s = self.session
-        self.push_screen(NoticeScreen(s.scenario.title, s.scenario.brief, s.time_limit, s.extra_time_pct, self.candidate))
+        self.push_screen(NoticeScreen(s.scenario.title, s.scenario.brief, s.time_limit, s.extra_time_pct, self.candidate, self.messages))
         if self.auto_consent and self.candidate:
             self.call_after_refresh(self._begin, self.candidate)
 
@@ -67,7 +74,7 @@ class CandidateApp(App[str | None]):
         if self.session.started:
             return
         first = self.session.begin(candidate)
-        self.switch_screen(ChatScreen(self.session, first, self.tick_interval))
+        self.switch_screen(ChatScreen(self.session, first, self.tick_interval, self.messages))
 
     def first_message_drawn(self) -> None:
         """Called when a customer message is mounted; notes when the frame showing it is drawn."""
@@ -85,7 +92,7 @@ class CandidateApp(App[str | None]):
         self._close_session()
         if isinstance(self.screen, ConfirmQuit):
             self.screen.dismiss(False)
-        self.push_screen(EndScreen(outcome))
+        self.push_screen(EndScreen(outcome, self.messages))
 
     @work(thread=True, exclusive=True, group="close")
     def _close_session(self) -> None:
@@ -100,13 +107,14 @@ class CandidateApp(App[str | None]):
             if isinstance(self.screen, EndScreen):
                 self.exit(self.outcome)
             return
+        t = self.messages
         if not self.session.started:
-            question, detail = "Leave without starting?", "Nothing has been recorded yet."
+            question, detail = t("confirm.before_start"), t("confirm.before_start_detail")
         else:
-            question, detail = "Leave the session?", "Your replies so far are kept, and the session ends now. You cannot come back to it."
+            question, detail = t("confirm.during"), t("confirm.during_detail")
         self._asking = True
         self.session.note("leave_asked")
-        self.push_screen(ConfirmQuit(question, detail), self._quit_answered)
+        self.push_screen(ConfirmQuit(question, detail, messages=t), self._quit_answered)
 
     def _quit_answered(self, leave: bool | None) -> None:
         self._asking = False
@@ -142,10 +150,11 @@ def build_candidate_app(
     tick_interval: float = 0.1,
     auto_consent: bool = False,
     exit_after_first_message: bool = False,
+    lang: str | None = None,
 ) -> CandidateApp:
     """The one way to make the candidate app: the CLI, the tests and the benchmark all use it."""
     session = LiveSession(scenario, persona, db_path, seed=seed, extra_time_pct=extra_time_pct, clock=clock)
-    return CandidateApp(session, candidate, tick_interval=tick_interval, auto_consent=auto_consent, exit_after_first_message=exit_after_first_message)
+    return CandidateApp(session, candidate, tick_interval=tick_interval, auto_consent=auto_consent, exit_after_first_message=exit_after_first_message, lang=lang)
 
 
 DEFAULT_SCENARIO = "late-parcel"
@@ -164,7 +173,8 @@ def prepare_candidate_app(args, **options) -> CandidateApp:
     persona = library.persona_for(scenario)
     if args.extra_time < 0:
         raise CliError("--extra-time must be 0 or more")
-    return build_candidate_app(scenario, persona, args.db or default_db_path(), args.candidate, seed=args.seed, extra_time_pct=args.extra_time, **options)
+    lang = getattr(args, "lang", None)
+    return build_candidate_app(scenario, persona, args.db or default_db_path(), args.candidate, seed=args.seed, extra_time_pct=args.extra_time, lang=lang, **options)
 
 
 def run_candidate(args) -> int:
@@ -188,5 +198,6 @@ def run_candidate(args) -> int:
         app.session.close()
     recorder = app.session.recorder
     if recorder:
-        print(f"Session {recorder.session_id} saved to {app.session.db_path}" + (f" (with problems: {recorder.degraded})" if recorder.degraded else ""))
+        values = dict(id=recorder.session_id, path=app.session.db_path, problems=recorder.degraded)
+        print(app.messages("app.saved_with_problems" if recorder.degraded else "app.saved", **values))
     return 0

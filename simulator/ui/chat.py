@@ -13,8 +13,10 @@ from textual.screen import Screen
 from textual.widgets import Static, TextArea
 
 from ..engine import Event
+from ..i18n import Messages, catalog
 from ..session import MAX_REPLY, LiveSession
 from ..text import display_safe, reflow
+from .localize import localize_bindings
 from .reply_box import ReplyBox
 
 
@@ -47,7 +49,6 @@ class ChatMessage(Vertical):
         yield Static(Content(display_safe(self.text)), classes="body")
 
 
-HINT = "Enter sends · Ctrl+J new line · PgUp/PgDn chat · Ctrl+↑/↓ notes"
 READ_LAST_MESSAGE = 4.0  # seconds the chat stays up after the customer's farewell, to read it
 
 
@@ -62,8 +63,10 @@ class ChatScreen(Screen):
         Binding("ctrl+down", "scroll('side', 1)", "Scroll notes down", show=False, id="chat.notes_down"),
     ]
 
-    def __init__(self, session: LiveSession, first_events: list[Event], tick_interval: float = 0.1):
+    def __init__(self, session: LiveSession, first_events: list[Event], tick_interval: float = 0.1, messages: Messages | None = None):
         super().__init__()
+        self.messages = messages or catalog("en")
+        localize_bindings(self, self.messages)
         self.session = session
         self.first_events = first_events
         self.tick_interval = tick_interval
@@ -90,9 +93,9 @@ class ChatScreen(Screen):
     def side_widgets(self) -> ComposeResult:
         """The side panel: the brief and reference notes (a play-test adds the author's view)."""
         scenario = self.session.scenario
-        yield Static(Content("Your brief"), classes="side-heading")
+        yield Static(Content(self.messages("chat.brief")), classes="side-heading")
         yield Static(Content(display_safe(reflow(scenario.brief))), id="brief")
-        yield Static(Content("Reference notes"), classes="side-heading")
+        yield Static(Content(self.messages("chat.reference")), classes="side-heading")
         yield Static(Content(display_safe(reflow(scenario.reference))), id="reference")
 
     def on_mount(self) -> None:
@@ -125,7 +128,7 @@ class ChatScreen(Screen):
                 transcript.scroll_end(animate=False)
                 self.app.first_message_drawn()
             elif event.kind == "send":
-                transcript.mount(ChatMessage("You", event.data["text"], event.t, "candidate"))
+                transcript.mount(ChatMessage(self.messages("chat.you"), event.data["text"], event.t, "candidate"))
                 transcript.scroll_end(animate=False)
             elif event.kind == "end":
                 self._end(event.data.get("outcome"), event.t)
@@ -144,19 +147,20 @@ class ChatScreen(Screen):
     def _refresh_status(self) -> None:
         remaining = self.session.remaining()
         countdown = self.query_one("#countdown", Static)
-        countdown.update(Content(f"Time left {clock_text(remaining)}"))
+        t = self.messages
+        countdown.update(Content(t("chat.time_left", clock=clock_text(remaining))))
         countdown.set_class(remaining <= 60, "low")
         if self.ended:
-            status = "The chat has ended."
+            status = t("chat.ended")
         elif self.session.conversation.customer_typing:
-            status = f"{display_safe(self.session.persona.name)} is typing…"
+            status = t("chat.typing", name=display_safe(self.session.persona.name))
         else:
             status = ""
         self.query_one("#typing", Static).update(Content(status))
         recorder = self.session.recorder
         if recorder and recorder.degraded:
             banner = self.query_one("#banner", Static)
-            banner.update(Content("Recording problem — please tell the invigilator. " + display_safe(recorder.degraded)))
+            banner.update(Content(t("chat.recording_problem", detail=display_safe(recorder.degraded))))
             banner.add_class("shown")
 
     @on(ReplyBox.Submitted)
@@ -173,14 +177,15 @@ class ChatScreen(Screen):
         self.session.edit(text)
         hint = self.query_one("#hint", Static)
         if not hint.has_class("truncated"):
-            hint.update(Content(f"{HINT} · {len(text)}/{MAX_REPLY}"))
+            hint.update(Content(f"{self.messages('chat.hint')} · {len(text)}/{MAX_REPLY}"))
 
     @on(ReplyBox.Pasted)
     def pasted(self, event: ReplyBox.Pasted) -> None:
         self.session.paste(event.text, event.kept)
         hint = self.query_one("#hint", Static)
         if event.kept < len(event.text):
-            hint.update(Content(f"Paste cut: the reply keeps the first {MAX_REPLY:,} of {len(event.text):,} characters."))
+            t = self.messages
+            hint.update(Content(t("chat.paste_cut", kept=t.number(MAX_REPLY), total=t.number(len(event.text)))))
             hint.add_class("truncated")
         else:
             hint.remove_class("truncated")

@@ -12,6 +12,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from ..i18n import Messages, catalog
+
 
 class ConfirmQuit(ModalScreen[bool]):
     """Leave or stay; staying is the default and what Escape does."""
@@ -23,18 +25,19 @@ class ConfirmQuit(ModalScreen[bool]):
         Binding("right", "app.focus_next", "Next button", show=False),
     ]
 
-    def __init__(self, question: str, detail: str, leave_label: str = "Leave"):
+    def __init__(self, question: str, detail: str, leave_label: str | None = None, messages: Messages | None = None):
         super().__init__()
+        self.messages = messages or catalog("en")
         self.question = question
         self.detail = detail
-        self.leave_label = leave_label
+        self.leave_label = leave_label or self.messages("confirm.leave")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(Content(self.question), id="question")
             yield Static(Content(self.detail), id="detail")
             with Horizontal(id="buttons"):
-                yield Button("Stay", id="stay", variant="primary")
+                yield Button(self.messages("confirm.stay"), id="stay", variant="primary")
                 yield Button(self.leave_label, id="leave", variant="error")
 
     def on_mount(self) -> None:

@@ -11,13 +11,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-REASONS = {
-    "resolved": "The customer has ended the chat.",
-    "escalated": "The customer has ended the chat.",
-    "customer_left": "The customer has left the chat.",
-    "time_up": "The time is up.",
-    "abandoned": "You left the session.",
-}
+from ..i18n import Messages, catalog
+
+REASONS = ("resolved", "escalated", "customer_left", "time_up", "abandoned")  # end.reason.<outcome>
 
 
 class EndScreen(ModalScreen[None]):
@@ -25,16 +21,19 @@ class EndScreen(ModalScreen[None]):
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
 
-    def __init__(self, outcome: str | None):
+    def __init__(self, outcome: str | None, messages: Messages | None = None):
         super().__init__()
         self.outcome = outcome
+        self.messages = messages or catalog("en")
 
     def compose(self) -> ComposeResult:
+        t = self.messages
+        reason = f"end.reason.{self.outcome}" if self.outcome in REASONS else "end.reason.other"
         with Vertical(id="end"):
-            yield Static(Content("Thank you"), id="thanks")
-            yield Static(Content(REASONS.get(self.outcome or "", "The chat has ended.")), id="reason")
-            yield Static(Content("Your session has been saved for review. Please tell the invigilator you have finished."), id="saved")
-            yield Button("Close", id="close", variant="primary")
+            yield Static(Content(t("end.thanks")), id="thanks")
+            yield Static(Content(t(reason)), id="reason")
+            yield Static(Content(t("end.saved")), id="saved")
+            yield Button(t("end.close"), id="close", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#close", Button).focus()

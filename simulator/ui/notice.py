@@ -13,13 +13,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Input, Static
 
+from ..i18n import Messages, catalog
 from ..text import display_safe, reflow
 
 
-def minutes(seconds: float) -> str:
-    """A duration as people say it: '10 minutes', '12.5 minutes'."""
-    value = round(seconds / 60, 1)
-    return f"{value:g} minute" + ("" if value == 1 else "s")
+def minutes(seconds: float, messages: Messages | None = None) -> str:
+    """A duration as people say it: '10 minutes', '12.5 minutes', '10 minūtes'."""
+    return (messages or catalog("en"))("notice.minutes", n=round(seconds / 60, 1))
 
 
 class NoticeScreen(Screen):
@@ -33,8 +33,9 @@ class NoticeScreen(Screen):
 
         candidate: str
 
-    def __init__(self, title: str, brief: str, time_limit: float, extra_time_pct: float, candidate: str | None):
+    def __init__(self, title: str, brief: str, time_limit: float, extra_time_pct: float, candidate: str | None, messages: Messages | None = None):
         super().__init__()
+        self.messages = messages or catalog("en")
         self.scenario_title = title
         self.brief = brief
         self.time_limit = time_limit
@@ -42,41 +43,25 @@ class NoticeScreen(Screen):
         self.candidate = candidate
 
     def compose(self) -> ComposeResult:
-        limit = minutes(self.time_limit)
+        t = self.messages
+        limit = minutes(self.time_limit, t)
         if self.extra_time_pct:
-            limit += f" (including {self.extra_time_pct:g}% extra time)"
+            limit = t("notice.with_extra_time", limit=limit, pct=t.number(self.extra_time_pct))
         with VerticalScroll(id="notice", can_focus=False):
-            yield Static(Content("Customer support role-play"), id="heading")
+            yield Static(Content(t("notice.heading")), id="heading")
             yield Static(Content(display_safe(self.scenario_title)), id="scenario-title")
-            yield Static(
-                Content(
-                    "You will chat with a customer as a support agent. The customer is simulated: "
-                    "they react to what you write and to how long you take.\n\n"
-                    f"You have {limit}. The time left is always shown at the top.\n\n"
-                    "Your brief and reference notes stay in the side panel during the chat."
-                ),
-                classes="para",
-            )
-            yield Static(Content("Your situation"), classes="subheading")
+            yield Static(Content(t("notice.intro", limit=limit)), id="intro", classes="para")
+            yield Static(Content(t("notice.situation")), classes="subheading")
             yield Static(Content(display_safe(reflow(self.brief))), id="brief", classes="para")
-            yield Static(Content("Recording and review"), classes="subheading")
-            yield Static(
-                Content(
-                    "Everything you type is recorded with its timing, including edits and pauses. "
-                    "Your replies are tagged automatically against rubrics (such as patience, empathy "
-                    "and problem-solving) for review by a person, who makes every decision. "
-                    "Pressing Start records your consent to this."
-                ),
-                id="recording",
-                classes="para",
-            )
+            yield Static(Content(t("notice.recording_heading")), classes="subheading")
+            yield Static(Content(t("notice.recording")), id="recording", classes="para")
         # Pinned below the text, so the name box and Start are on screen at 80x24 too.
         with Vertical(id="start-area"):
             with Horizontal(id="start-row"):
                 if not self.candidate:
-                    yield Input(placeholder="Your full name", id="name", max_length=120)
-                yield Button("Start", id="start", variant="primary", disabled=not self.candidate)
-            yield Static(Content("Not ready? Press Escape to leave without starting."), id="leave-hint")
+                    yield Input(placeholder=t("notice.name_placeholder"), id="name", max_length=120)
+                yield Button(t("notice.start"), id="start", variant="primary", disabled=not self.candidate)
+            yield Static(Content(t("notice.leave_hint")), id="leave-hint")
 
     def on_mount(self) -> None:
         (self.query_one("#name", Input) if not self.candidate else self.query_one("#start", Button)).focus()

@@ -24,14 +24,14 @@ from .chat import ChatMessage, ChatScreen
 class PlaytestScreen(ChatScreen):
     """The chat as a candidate sees it, with the state, mood, tags and transitions beside it."""
 
-    def __init__(self, session: LiveSession, first_events: list[Event], tick_interval: float = 0.1, reload_interval: float = 0.5):
-        super().__init__(session, first_events, tick_interval)
+    def __init__(self, session: LiveSession, first_events: list[Event], tick_interval: float = 0.1, reload_interval: float = 0.5, messages=None):
+        super().__init__(session, first_events, tick_interval, messages)
         self.reload_interval = reload_interval
         self.log_lines: list[Content] = []
         self._mtimes = self._stamp()
 
     def side_widgets(self) -> ComposeResult:
-        yield Static(Content("Author's view (play-test: not stored)"), classes="side-heading")
+        yield Static(Content(self.messages("playtest.heading")), classes="side-heading")
         yield Static(Content(""), id="machine")
         yield Static(Content(""), id="author-log")
         yield from super().side_widgets()
@@ -42,25 +42,27 @@ class PlaytestScreen(ChatScreen):
 
     def _show(self, events: list[Event]) -> None:
         super()._show(events)
+        m = self.messages
         for event in events:
             d = event.data
             if event.kind == "state":
-                self.log_lines.append(Content(f"→ {d['to']} (from {d['from'] or 'start'}, on {d['trigger']})").stylize("bold"))
+                self.log_lines.append(Content(m("playtest.state", to=d["to"], origin=d["from"] or m("playtest.start"), trigger=d["trigger"])).stylize("bold"))
             elif event.kind == "send":
-                tags = ", ".join(f"{'+' if t['polarity'] > 0 else '−'}{t['behaviour']} “{display_safe(t['evidence'])}” [{t['rule']}]" for t in d["tags"]) or "no tags"
-                cues = ", ".join(d.get("cues", [])) or "none"
-                self.log_lines.append(Content(f"reply: {tags}; cues: {cues}"))
+                tags = ", ".join(f"{'+' if t['polarity'] > 0 else '−'}{t['behaviour']} “{display_safe(t['evidence'])}” [{t['rule']}]" for t in d["tags"]) or m("playtest.no_tags")
+                cues = ", ".join(d.get("cues", [])) or m("playtest.none")
+                self.log_lines.append(Content(m("playtest.reply", tags=tags, cues=cues)))
             elif event.kind == "mood":
-                self.log_lines.append(Content(f"mood {d['value']:g} ({d['delta']:+g}, {d['reason']})").stylize("dim"))
+                self.log_lines.append(Content(m("playtest.mood", value=f"{d['value']:g}", delta=f"{d['delta']:+g}", reason=d["reason"])).stylize("dim"))
             elif event.kind == "nudge":
-                self.log_lines.append(Content(f"nudge {d['count']}").stylize("dim"))
+                self.log_lines.append(Content(m("playtest.nudge", count=d["count"])).stylize("dim"))
         self.log_lines = self.log_lines[-14:]
         if self.is_mounted:
             self._refresh_machine()
 
     def _refresh_machine(self) -> None:
         c = self.session.conversation
-        self.query_one("#machine", Static).update(Content(f"state: {c.state} · mood: {c.mood:g} (calm < {self.session.persona.mood_calm}, leaves at {self.session.persona.mood_leave})"))
+        persona = self.session.persona
+        self.query_one("#machine", Static).update(Content(self.messages("playtest.machine", state=c.state, mood=f"{c.mood:g}", calm=persona.mood_calm, leave=persona.mood_leave)))
         self.query_one("#author-log", Static).update(Content("\n").join(self.log_lines))
 
     def _stamp(self) -> tuple[float, float]:
@@ -77,7 +79,7 @@ class PlaytestScreen(ChatScreen):
             scenario = load_scenario(self.session.scenario.path)
             persona = load_persona(self.session.persona.path)
         except LoadError as exc:
-            self.log_lines.append(Content("reload failed: " + display_safe(str(exc.problems[0]))).stylize("red"))
+            self.log_lines.append(Content(self.messages("playtest.reload_failed", problem=display_safe(str(exc.problems[0])))).stylize("red"))
             self._refresh_machine()
             return
         scenario = replace(scenario, facts={**scenario.facts, **self.app.fact_overrides})
@@ -86,10 +88,10 @@ class PlaytestScreen(ChatScreen):
         transcript = self.query_one("#transcript")
         transcript.remove_children()
         self.ended = False
-        self.log_lines = [Content(f"reloaded; replayed {replies} repl{'y' if replies == 1 else 'ies'} on the new version").stylize("green")]
+        self.log_lines = [Content(self.messages("playtest.reloaded", n=replies)).stylize("green")]
         self._show([e for e in events if e.kind not in ("customer_message", "send")])
         for turn in self.session.conversation.turns:
-            who = persona.name if turn.role == "customer" else "You"
+            who = persona.name if turn.role == "customer" else self.messages("chat.you")
             transcript.mount(ChatMessage(who, turn.text, turn.t, turn.role, turn.nudge))
         self._refresh_status()
 
@@ -100,16 +102,16 @@ class PlaytestApp(CandidateApp):
     TITLE = "rolesim playtest"
 
     def __init__(self, session: LiveSession, fact_overrides: dict[str, str], **options):
-        super().__init__(session, "author", **options)
+        super().__init__(session, "author", **options)  # speaks the scenario's language, or lang=
         self.fact_overrides = fact_overrides
 
     def first_screen(self) -> None:
         # Textual calls every class's on_mount, so the switch happens in this hook instead.
         first = self.session.begin("author")
-        self.push_screen(PlaytestScreen(self.session, first, self.tick_interval))
+        self.push_screen(PlaytestScreen(self.session, first, self.tick_interval, messages=self.messages))
 
     def session_ended(self, outcome: str | None) -> None:
-        self.notify(f"The conversation ended: {outcome}. Edit the YAML to replay, or Ctrl+Q to quit.", timeout=10, markup=False)
+        self.notify(self.messages("playtest.ended", outcome=outcome), timeout=10, markup=False)
 
 
 def build_playtest_app(
@@ -122,9 +124,10 @@ def build_playtest_app(
     seed: int = 0,
     clock: Callable[[], float] = time.monotonic,
     tick_interval: float = 0.1,
+    lang: str | None = None,
 ) -> PlaytestApp:
     """The play-test app (CLI and tests)."""
     facts = facts or {}
     scenario = replace(scenario, facts={**scenario.facts, **facts})
     session = LiveSession(scenario, persona, None, seed=seed, clock=clock, start_state=start_state, mood=mood)
-    return PlaytestApp(session, facts, tick_interval=tick_interval)
+    return PlaytestApp(session, facts, tick_interval=tick_interval, lang=lang)

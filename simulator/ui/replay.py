@@ -13,10 +13,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ..report import clock
+from ..i18n import Messages, catalog
 from ..text import display_safe
 from ..transcript import Replay, Transcript
 from .chat import ChatMessage
+from .localize import localize_bindings
 from .review_modals import JumpDialog
 
 SPEEDS = (1, 2, 4, 8)
@@ -39,8 +40,10 @@ class ReplayScreen(Screen):
         Binding("home", "restart", "Restart", id="replay.restart"),
     ]
 
-    def __init__(self, transcript: Transcript, customer: str, candidate: str, clock: Callable[[], float] = time.monotonic, tick_interval: float = 0.05):
+    def __init__(self, transcript: Transcript, customer: str, candidate: str, clock: Callable[[], float] = time.monotonic, tick_interval: float = 0.05, messages: Messages | None = None):
         super().__init__()
+        self.messages = messages or catalog("en")
+        localize_bindings(self, self.messages)
         self.transcript = transcript
         self.replay = Replay(transcript)
         self.customer = customer
@@ -89,10 +92,13 @@ class ReplayScreen(Screen):
             box.mount_all(new)
             box.scroll_end(animate=False)
         self._shown = frame.messages
-        self.query_one("#replay-typing", Static).update(Content(f"{display_safe(self.customer)} is typing…" if frame.customer_typing else ""))
+        m = self.messages
+        self.query_one("#replay-typing", Static).update(Content(m("chat.typing", name=display_safe(self.customer)) if frame.customer_typing else ""))
         self.query_one("#replay-draft", Static).update(Content(display_safe(frame.draft) or " "))
-        state = "playing" if self.playing else ("at the end" if self.position >= self.replay.end else "paused")
-        self.query_one("#replay-title", Static).update(Content(f"Replay · {clock(self.position)} of {clock(self.replay.end)} · {self.speed}× · {state}"))
+        state = m("review.replay.playing") if self.playing else (m("review.replay.at_end") if self.position >= self.replay.end else m("review.replay.paused"))
+        self.query_one("#replay-title", Static).update(Content(m(
+            "review.replay.title", position=m.clock(self.position, tenths=True), end=m.clock(self.replay.end, tenths=True), speed=self.speed, state=state
+        )))
 
     @property
     def draft(self) -> str:
@@ -126,7 +132,7 @@ class ReplayScreen(Screen):
         self.show()
 
     def action_jump(self) -> None:
-        self.app.push_screen(JumpDialog(), self._jump)
+        self.app.push_screen(JumpDialog(self.messages), self._jump)
 
     def _jump(self, number: int | None) -> None:
         for turn in self.transcript.turns:
@@ -135,4 +141,4 @@ class ReplayScreen(Screen):
                 self.show()
                 return
         if number is not None:
-            self.notify(f"No turn {number}.", severity="warning", markup=False)
+            self.notify(self.messages("review.replay.no_turn", n=number), severity="warning", markup=False)

@@ -10,6 +10,7 @@ from typing import Callable
 from textual import on
 from textual.app import App
 
+from ..i18n import Messages, catalog
 from ..store import ReviewStore
 from ..transcript import load_transcript
 from .compare import CompareScreen
@@ -24,8 +25,11 @@ class ReviewApp(App[None]):
 
     TITLE = "rolesim review"
 
-    def __init__(self, db_path: str | Path, reviewer: str | None = None, *, blind: bool = False, clock: Callable[[], float] = time.monotonic, replay_tick: float = 0.05, export_dir: Path | None = None):
+    def __init__(self, db_path: str | Path, reviewer: str | None = None, *, blind: bool = False, clock: Callable[[], float] = time.monotonic, replay_tick: float = 0.05, export_dir: Path | None = None, lang: str | None = None):
         super().__init__()
+        # The interface speaks the reviewer's language (English unless --lang); transcripts stay as written.
+        self.messages: Messages = catalog(lang or "en")
+        self.report_lang = lang  # exports: --lang if given, else each session's own language
         self.db_path = Path(db_path)
         self.reviewer = reviewer
         self.blind = blind
@@ -40,7 +44,7 @@ class ReviewApp(App[None]):
         if self.reviewer:
             self._open_list()
         else:
-            self.push_screen(ReviewerName(), self._named)
+            self.push_screen(ReviewerName(self.messages), self._named)
 
     def _named(self, name: str | None) -> None:
         if name:
@@ -48,24 +52,24 @@ class ReviewApp(App[None]):
             self._open_list()
 
     def _open_list(self) -> None:
-        self.push_screen(SessionListScreen(self.store, self.reviewer, self.blind))
+        self.push_screen(SessionListScreen(self.store, self.reviewer, self.blind, self.messages))
 
     @on(SessionListScreen.Open)
     def open_session(self, event: SessionListScreen.Open) -> None:
-        self.push_screen(SessionScreen(self.store, event.session_id, self.reviewer, self.blind, self.export_dir))
+        self.push_screen(SessionScreen(self.store, event.session_id, self.reviewer, self.blind, self.export_dir, self.messages, self.report_lang))
 
     @on(SessionListScreen.Compare)
     def compare(self, event: SessionListScreen.Compare) -> None:
         transcripts = [load_transcript(self.store, sid) for sid in event.session_ids]
-        names = [t.session["candidate"] if not self.blind or self.store.has_reviewed(t.session["id"], self.reviewer) else f"Candidate {i + 1}" for i, t in enumerate(transcripts)]
-        self.push_screen(CompareScreen(transcripts, names))
+        names = [t.session["candidate"] if not self.blind or self.store.has_reviewed(t.session["id"], self.reviewer) else self.messages("review.candidate_n", n=i + 1) for i, t in enumerate(transcripts)]
+        self.push_screen(CompareScreen(transcripts, names, self.messages))
 
     @on(SessionScreen.Replay)
     def replay(self, event: SessionScreen.Replay) -> None:
         screen = self.screen
-        customer = screen._customer_name() if isinstance(screen, SessionScreen) else "Customer"
-        candidate = screen.candidate_name() if isinstance(screen, SessionScreen) else "Candidate"
-        self.push_screen(ReplayScreen(event.transcript, customer, candidate, clock=self.clock, tick_interval=self.replay_tick))
+        customer = screen._customer_name() if isinstance(screen, SessionScreen) else self.messages("review.customer")
+        candidate = screen.candidate_name() if isinstance(screen, SessionScreen) else self.messages("review.candidate")
+        self.push_screen(ReplayScreen(event.transcript, customer, candidate, clock=self.clock, tick_interval=self.replay_tick, messages=self.messages))
 
     def on_screen_resume(self) -> None:
         if isinstance(self.screen, SessionListScreen):
@@ -86,5 +90,5 @@ def run_review(args) -> int:
     if not path.exists():
         raise CliError(f"no database at {path} (run a session first, or pass --db)")
     reviewer = args.reviewer or os.environ.get("ROLESIM_REVIEWER")
-    build_review_app(path, reviewer, blind=args.blind).run()
+    build_review_app(path, reviewer, blind=args.blind, lang=getattr(args, "lang", None)).run()
     return 0

@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
+from ..i18n import Messages, catalog
 from ..model import DIMENSIONS
 from ..text import display_safe
 
@@ -29,7 +30,12 @@ class _Dialog(ModalScreen[Any]):
 
     CSS_PATH = CSS
     BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
-    title_text = ""
+    title_key = ""  # review.dialog.<title_key>
+
+    def __init__(self, messages: Messages | None = None):
+        super().__init__()
+        self.messages = messages or catalog("en")
+        self.title_text = self.messages(f"review.dialog.{self.title_key}") if self.title_key else ""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -37,8 +43,8 @@ class _Dialog(ModalScreen[Any]):
             yield from self.fields()
             yield Static(Content(""), id="error", classes="error")
             with Horizontal(classes="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button("Save", id="save", variant="primary")
+                yield Button(self.messages("review.dialog.cancel"), id="cancel")
+                yield Button(self.messages("review.dialog.save"), id="save", variant="primary")
 
     def fields(self) -> ComposeResult:
         yield from ()
@@ -61,7 +67,11 @@ class _Dialog(ModalScreen[Any]):
 
     def result(self) -> Any:
         """The form's value, or a message saying what is missing (each dialog defines its own)."""
-        return Missing("Nothing to save.")
+        return self.missing("nothing")
+
+    def missing(self, key: str) -> Missing:
+        """What the form still needs, in the reviewer's language."""
+        return Missing(self.messages(f"review.dialog.{key}"))
 
     def value(self, selector: str) -> str:
         return self.query_one(selector, Input).value.strip()
@@ -70,56 +80,57 @@ class _Dialog(ModalScreen[Any]):
 class ReviewerName(_Dialog):
     """Who is reviewing: written to the audit log with everything they do."""
 
-    title_text = "Your name, as it will appear in the audit log"
+    title_key = "reviewer_title"
 
     def fields(self) -> ComposeResult:
-        yield Input(placeholder="Reviewer name", id="name")
+        yield Input(placeholder=self.messages("review.dialog.reviewer_placeholder"), id="name")
 
     def action_cancel(self) -> None:
         self.app.exit()
 
     def result(self) -> Any:
-        return self.value("#name") or Missing("Please give your name.")
+        return self.value("#name") or self.missing("reviewer_missing")
 
 
 class NoteDialog(_Dialog):
     """A note on the session or on one turn."""
 
-    def __init__(self, turn: int | None):
-        super().__init__()
+    def __init__(self, turn: int | None, messages: Messages | None = None):
+        super().__init__(messages)
         self.turn = turn
-        self.title_text = "Note on the whole session" if turn is None else f"Note on turn {turn}"
+        self.title_text = self.messages("review.dialog.note_session") if turn is None else self.messages("review.dialog.note_turn", turn=turn)
 
     def fields(self) -> ComposeResult:
-        yield Input(placeholder="Your note", id="note")
+        yield Input(placeholder=self.messages("review.dialog.note_placeholder"), id="note")
 
     def result(self) -> Any:
-        return self.value("#note") or Missing("Write a note first.")
+        return self.value("#note") or self.missing("note_missing")
 
 
 class TagOverrideDialog(_Dialog):
     """Remove or change an automatic tag, or add one the tagger missed; a reason is required."""
 
-    def __init__(self, turn: int, tags: list[dict[str, Any]]):
-        super().__init__()
+    def __init__(self, turn: int, tags: list[dict[str, Any]], messages: Messages | None = None):
+        super().__init__(messages)
         self.turn = turn
         self.tags = tags
-        self.title_text = f"Change the tags of turn {turn}"
+        self.title_text = self.messages("review.dialog.tags_title", turn=turn)
 
     def fields(self) -> ComposeResult:
-        options = [(f"remove: {t['dimension']} / {t['behaviour']} “{display_safe(t['evidence'])[:40]}”", f"remove:{t['id']}") for t in self.tags]
-        options += [(f"change dimension of: {t['behaviour']} “{display_safe(t['evidence'])[:30]}”", f"change:{t['id']}") for t in self.tags]
-        options.append(("add a tag the tagger missed", "add"))
-        yield Select(options, prompt="What to do", id="action", allow_blank=False, value=options[0][1])
-        yield Select([(d, d) for d in DIMENSIONS], prompt="Dimension (for add or change)", id="dimension")
-        yield Select([("for (+)", 1), ("against (−)", -1)], prompt="Polarity (for add or change)", id="polarity")
-        yield Input(placeholder="Behaviour (for add), e.g. clarifying_question", id="behaviour")
-        yield Input(placeholder="Reason (required)", id="reason")
+        m = lambda key, **values: self.messages(f"review.dialog.{key}", **values)  # noqa: E731
+        options = [(m("remove", dimension=t["dimension"], behaviour=t["behaviour"], evidence=f"“{display_safe(t['evidence'])[:40]}”"), f"remove:{t['id']}") for t in self.tags]
+        options += [(m("change", behaviour=t["behaviour"], evidence=f"“{display_safe(t['evidence'])[:30]}”"), f"change:{t['id']}") for t in self.tags]
+        options.append((m("add"), "add"))
+        yield Select(options, prompt=m("what"), id="action", allow_blank=False, value=options[0][1])
+        yield Select([(d, d) for d in DIMENSIONS], prompt=m("dimension_for"), id="dimension")
+        yield Select([(m("for"), 1), (m("against"), -1)], prompt=m("polarity_for"), id="polarity")
+        yield Input(placeholder=m("behaviour"), id="behaviour")
+        yield Input(placeholder=m("reason_required"), id="reason")
 
     def result(self) -> Any:
         reason = self.value("#reason")
         if not reason:
-            return Missing("Give a reason: it is kept with the override.")
+            return self.missing("give_reason_kept")
         action = str(self.query_one("#action", Select).value)
         dimension = self.query_one("#dimension", Select).value
         polarity = self.query_one("#polarity", Select).value
@@ -127,57 +138,59 @@ class TagOverrideDialog(_Dialog):
         polarity = None if polarity is Select.NULL else polarity
         if action == "add":
             if dimension is None:
-                return Missing("Choose the dimension of the tag to add.")
+                return self.missing("choose_dimension")
             return {"action": "add", "turn": self.turn, "dimension": dimension, "polarity": polarity or 1, "behaviour": self.value("#behaviour") or "reviewer", "reason": reason}
         kind, tag_id = action.split(":")
         if kind == "change" and dimension is None and polarity is None:
-            return Missing("Choose the new dimension or polarity.")
+            return self.missing("choose_change")
         return {"action": kind, "tag_id": int(tag_id), "turn": self.turn, "dimension": dimension if kind == "change" else None, "polarity": polarity if kind == "change" else None, "reason": reason}
 
 
 class ScoreDialog(_Dialog):
     """Set a dimension's score by hand; the automatic score is kept beside it."""
 
-    title_text = "Your score for a dimension"
+    title_key = "score_title"
 
     def fields(self) -> ComposeResult:
-        yield Select([(d, d) for d in DIMENSIONS], prompt="Dimension", id="dimension")
-        yield Select([(str(n), n) for n in range(1, 6)], prompt="Score", id="score")
-        yield Input(placeholder="Reason (required)", id="reason")
+        m = self.messages
+        yield Select([(d, d) for d in DIMENSIONS], prompt=m("review.dialog.dimension"), id="dimension")
+        yield Select([(str(n), n) for n in range(1, 6)], prompt=m("review.dialog.score"), id="score")
+        yield Input(placeholder=m("review.dialog.reason_required"), id="reason")
 
     def result(self) -> Any:
         dimension = self.query_one("#dimension", Select).value
         score = self.query_one("#score", Select).value
         if dimension is Select.NULL or score is Select.NULL:
-            return Missing("Choose a dimension and a score.")
+            return self.missing("choose_score")
         reason = self.value("#reason")
-        return {"dimension": dimension, "score": score, "reason": reason} if reason else Missing("Give a reason.")
+        return {"dimension": dimension, "score": score, "reason": reason} if reason else self.missing("give_reason")
 
 
 class RecommendDialog(_Dialog):
     """The interviewer's recommendation: rolesim never fills it in."""
 
-    title_text = "Your recommendation"
+    title_key = "recommend_title"
 
     def fields(self) -> ComposeResult:
-        yield Select([(r, r) for r in RECOMMENDATIONS], prompt="Recommendation", id="recommendation")
-        yield Input(placeholder="Reason", id="reason")
+        m = self.messages
+        yield Select([(m(f"recommendation.{r}"), r) for r in RECOMMENDATIONS], prompt=m("review.dialog.recommendation"), id="recommendation")
+        yield Input(placeholder=m("review.dialog.reason"), id="reason")
 
     def result(self) -> Any:
         value = self.query_one("#recommendation", Select).value
         if value is Select.NULL:
-            return Missing("Choose a recommendation.")
+            return self.missing("choose_recommendation")
         return {"recommendation": value, "reason": self.value("#reason")}
 
 
 class JumpDialog(_Dialog):
     """Jump the replay to a turn by its number."""
 
-    title_text = "Jump to turn number"
+    title_key = "jump_title"
 
     def fields(self) -> ComposeResult:
-        yield Input(placeholder="Turn number", id="turn", type="integer")
+        yield Input(placeholder=self.messages("review.dialog.jump_placeholder"), id="turn", type="integer")
 
     def result(self) -> Any:
         value = self.value("#turn")
-        return int(value) if value.isdigit() else Missing("Give a turn number.")
+        return int(value) if value.isdigit() else self.missing("jump_missing")

@@ -15,21 +15,23 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
+from ..i18n import Messages, catalog
 from ..store import ReviewStore
 from ..text import display_safe
+from .localize import localize_bindings
 
-COLUMNS = [  # (column key, label, sort column in the store)
-    ("candidate", "Candidate", "candidate"),
-    ("scenario", "Scenario", "scenario_id"),
-    ("date", "Date", "started_at"),
-    ("duration", "Duration", "ended_ms"),
-    ("outcome", "Outcome", "outcome"),
-    ("patience", "Patience", "score_patience"),
-    ("empathy", "Empathy", "score_empathy"),
-    ("problem_solving", "Problem-solving", "score_problem_solving"),
+COLUMNS = [  # (column key, sort column in the store); labels are review.list.<key>
+    ("candidate", "candidate"),
+    ("scenario", "scenario_id"),
+    ("date", "started_at"),
+    ("duration", "ended_ms"),
+    ("outcome", "outcome"),
+    ("patience", "score_patience"),
+    ("empathy", "score_empathy"),
+    ("problem_solving", "score_problem_solving"),
 ]
 OUTCOMES = ("resolved", "escalated", "customer_left", "time_up", "abandoned", "incomplete")
-HIDDEN = "(hidden until you score)"
+HIDDEN = catalog("en")("review.list.hidden")
 PAGE = 200  # rows drawn at a time: sorting and filtering run in SQL over every session
 
 
@@ -62,8 +64,10 @@ class SessionListScreen(Screen):
 
         session_ids: list[str]
 
-    def __init__(self, store: ReviewStore, reviewer: str, blind: bool = False):
+    def __init__(self, store: ReviewStore, reviewer: str, blind: bool = False, messages: Messages | None = None):
         super().__init__()
+        self.messages = messages or catalog("en")
+        localize_bindings(self, self.messages, n=PAGE)
         self.store = store
         self.reviewer = reviewer
         self.blind = blind
@@ -73,20 +77,21 @@ class SessionListScreen(Screen):
         self.limit = PAGE
 
     def compose(self) -> ComposeResult:
+        t = self.messages
         yield Static(Content(""), id="list-title")
         with Horizontal(id="filters"):
-            yield Input(placeholder="Candidate", id="f-candidate")
-            yield Input(placeholder="Scenario id", id="f-scenario")
-            yield Select([(o, o) for o in OUTCOMES], prompt="Any outcome", id="f-outcome")
-            yield Input(placeholder="From YYYY-MM-DD", id="f-since")
-            yield Input(placeholder="Search what candidates wrote", id="f-search")
+            yield Input(placeholder=t("review.list.filter_candidate"), id="f-candidate")
+            yield Input(placeholder=t("review.list.filter_scenario"), id="f-scenario")
+            yield Select([(t(f"outcome.{o}"), o) for o in OUTCOMES], prompt=t("review.list.any_outcome"), id="f-outcome")
+            yield Input(placeholder=t("review.list.filter_since"), id="f-since")
+            yield Input(placeholder=t("review.list.filter_search"), id="f-search")
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for key, label, _ in COLUMNS:
-            table.add_column(label, key=key)
+        for key, _ in COLUMNS:
+            table.add_column(self.messages(f"review.list.{key}"), key=key)
         self.load()
         table.focus()
 
@@ -107,14 +112,16 @@ class SessionListScreen(Screen):
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
+        t = self.messages
+        hidden = t("review.list.hidden")
         table.add_rows(
             (
                 # Rich Text is literal; a plain str cell would be parsed as markup.
-                Text(display_safe(r["candidate"] or "") if not self.blind or r["id"] in reviewed else HIDDEN),
+                Text(display_safe(r["candidate"] or "") if not self.blind or r["id"] in reviewed else hidden),
                 Text(display_safe(r["scenario_id"] or "")),
-                Text((r["started_at"] or "")[:16].replace("T", " ")),
+                Text(t.datetime(r["started_at"]) if r["started_at"] else ""),
                 Text(duration_text(r["ended_ms"])),
-                Text(r["outcome"]),
+                Text(t(f"outcome.{r['outcome']}")),
                 *(Text(str(r[c]) if r[c] is not None else "—") for c in ("score_patience", "score_empathy", "score_problem_solving")),
             )
             for r in rows
@@ -122,10 +129,17 @@ class SessionListScreen(Screen):
         self.ids = [r["id"] for r in rows]
         if rows:
             table.move_cursor(row=min(row, len(rows) - 1))  # marking or refreshing keeps the reviewer's place
-        marks = f" · {len(self.marked)} marked for comparison" if self.marked else ""
+        marks = t("review.list.marked", n=len(self.marked)) if self.marked else ""
         arrow = "↓" if self.descending else "↑"
+        count = t("review.list.count", n=len(rows)) if total == len(rows) else t("review.list.count_of", shown=t.number(len(rows)), total=t.number(total))
         self.query_one("#list-title", Static).update(
-            Content((f"{len(rows)} sessions" if total == len(rows) else f"{len(rows)} of {total:,} sessions (m: more; filters narrow)") + f" · sorted by {self.sort} {arrow}" + (" · blind mode" if self.blind else "") + marks + f" · reviewer {display_safe(self.reviewer)}")
+            Content(
+                count
+                + t("review.list.sorted", column=t(f"review.list.sort.{self.sort}"), arrow=arrow)
+                + (t("review.list.blind") if self.blind else "")
+                + marks
+                + t("review.list.reviewer", name=display_safe(self.reviewer))
+            )
         )
 
     def _reviewed(self) -> set[str]:
@@ -143,7 +157,7 @@ class SessionListScreen(Screen):
 
     @on(DataTable.HeaderSelected)
     def header_selected(self, event: DataTable.HeaderSelected) -> None:
-        column = next(store_column for key, _, store_column in COLUMNS if key == event.column_key.value)
+        column = next(store_column for key, store_column in COLUMNS if key == event.column_key.value)
         self.descending = not self.descending if column == self.sort else column == "started_at"
         self.sort = column
         self.load()
@@ -178,4 +192,4 @@ class SessionListScreen(Screen):
         if len(self.marked) >= 2:
             self.post_message(self.Compare(list(self.marked)))
         else:
-            self.notify("Mark two or more sessions with Space first.", severity="warning")
+            self.notify(self.messages("review.list.mark_first"), severity="warning", markup=False)

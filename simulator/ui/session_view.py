@@ -14,11 +14,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Sparkline, Static
 
-from ..report import clock, html_report, markdown
+from ..i18n import Messages, catalog
+from ..report import dimension_title, html_report, markdown
 from ..scoring import load_rubrics
 from ..store import ReviewStore
 from ..text import display_safe
 from ..transcript import ReviewTurn, Transcript, load_transcript
+from .localize import localize_bindings
 from .review_modals import NoteDialog, RecommendDialog, ScoreDialog, TagOverrideDialog
 
 POSITIVE = "black on #a5d6a7"
@@ -48,8 +50,9 @@ class TurnView(Static, can_focus=True):
     TurnView:focus { background: $boost; border-left: tall $warning; }
     """
 
-    def __init__(self, turn: ReviewTurn, notes: list[dict], customer: str, candidate: str):
+    def __init__(self, turn: ReviewTurn, notes: list[dict], customer: str, candidate: str, messages: Messages | None = None):
         super().__init__(classes=turn.role)
+        self.messages = messages or catalog("en")
         self.turn = turn
         self.notes = notes
         self.customer = customer
@@ -60,16 +63,18 @@ class TurnView(Static, can_focus=True):
 
     def refresh_content(self) -> None:
         turn = self.turn
+        m = self.messages
+        clock = lambda seconds: m.clock(seconds, tenths=True)  # noqa: E731
         who = self.customer if turn.role == "customer" else self.candidate
-        head = f"{display_safe(who)} · {clock(turn.t)} · turn {turn.index}"
+        head = m("review.session.turn_head", who=display_safe(who), clock=clock(turn.t), turn=turn.index)
         if turn.nudge:
-            head += " · nudge"
+            head += m("review.session.nudge")
         lines = [Content(head).stylize("bold")]
         if turn.timing:
             t = turn.timing
             lines.append(Content(
-                f"first key {clock(t.first_key)} · sent after {clock(t.to_send)} · typing {clock(t.typing)} · "
-                f"{t.edits} edits · {t.deleted} deleted · {t.pastes} pastes" + (" · SENT WHILE THE CUSTOMER WAS TYPING" if t.interrupted else "")
+                m("review.session.timing", first_key=clock(t.first_key), to_send=clock(t.to_send), typing=clock(t.typing), edits=t.edits, deleted=t.deleted, pastes=t.pastes)
+                + (m("review.session.interrupted") if t.interrupted else "")
             ).stylize("dim"))
         lines.append(highlighted(turn.text, turn.tags))
         for tag in turn.tags:
@@ -78,7 +83,7 @@ class TurnView(Static, can_focus=True):
         kept = {(t.behaviour, t.start) for t in turn.tags}
         for stored in turn.auto_tags:
             if (stored["behaviour"], stored["start"]) not in kept:
-                lines.append(Content(f"  ✗ {stored['dimension']} / {stored['behaviour']}: “{display_safe(stored['evidence'])}” (automatic, overridden)").stylize("dim strike"))
+                lines.append(Content(f"  ✗ {stored['dimension']} / {stored['behaviour']}: “{display_safe(stored['evidence'])}” {m('review.session.overridden')}").stylize("dim strike"))
         for note in self.notes:
             lines.append(Content(f"  ✎ {display_safe(note['author'])}: {display_safe(note['text'])}").stylize("italic"))
         self.update(Content("\n").join(lines))
@@ -106,8 +111,11 @@ class SessionScreen(Screen):
 
         transcript: Transcript
 
-    def __init__(self, store: ReviewStore, session_id: str, reviewer: str, blind: bool = False, export_dir: Path | None = None):
+    def __init__(self, store: ReviewStore, session_id: str, reviewer: str, blind: bool = False, export_dir: Path | None = None, messages: Messages | None = None, report_lang: str | None = None):
         super().__init__()
+        self.messages = messages or catalog("en")
+        self.report_lang = report_lang  # None: exports in the session's own language
+        localize_bindings(self, self.messages)
         self.store = store
         self.session_id = session_id
         self.reviewer = reviewer
@@ -117,23 +125,24 @@ class SessionScreen(Screen):
 
     def candidate_name(self) -> str:
         if self.blind and not self.store.has_reviewed(self.session_id, self.reviewer):
-            return "Candidate"
-        return self.transcript.session["candidate"] or "Candidate"
+            return self.messages("review.candidate")
+        return self.transcript.session["candidate"] or self.messages("review.candidate")
 
     def compose(self) -> ComposeResult:
         yield Static(Content(""), id="session-title")
         with Horizontal(id="session-body"):
             yield VerticalScroll(id="turns")
             with VerticalScroll(id="side"):
-                yield Static(Content("Scores"), classes="side-heading")
+                m = self.messages
+                yield Static(Content(m("review.session.scores")), classes="side-heading")
                 yield Static(Content(""), id="scores")
-                yield Static(Content("Seconds to send, per reply"), classes="side-heading")
+                yield Static(Content(m("review.session.latency")), classes="side-heading")
                 yield Sparkline([], id="latency")
                 yield Static(Content(""), id="latency-text")
-                yield Static(Content("Customer mood over time (0 calm – 100 furious)"), classes="side-heading")
+                yield Static(Content(m("review.session.mood")), classes="side-heading")
                 yield Sparkline([], id="mood")
                 yield Static(Content(""), id="mood-text")
-                yield Static(Content("Reviewers"), classes="side-heading")
+                yield Static(Content(m("review.session.reviewers")), classes="side-heading")
                 yield Static(Content(""), id="reviewers")
         yield Footer()
 
@@ -147,14 +156,20 @@ class SessionScreen(Screen):
         t = self.transcript
         s = t.session
         persona = self._customer_name()
-        self.query_one("#session-title", Static).update(Content(
-            f"{display_safe(self.candidate_name())} · {display_safe(s['scenario_id'] or '')} · {s['started_at'][:16].replace('T', ' ')} · "
-            f"{clock(t.duration)} · outcome {s['outcome']} · {s['source']}"
-        ))
+        m = self.messages
+        self.query_one("#session-title", Static).update(Content(m(
+            "review.session.title",
+            candidate=display_safe(self.candidate_name()),
+            scenario=display_safe(s["scenario_id"] or ""),
+            started=m.datetime(s["started_at"]),
+            duration=m.clock(t.duration, tenths=True),
+            outcome=m(f"outcome.{s['outcome']}"),
+            source=m.get(f"source.{s['source']}", s["source"]),
+        )))
         turns = self.query_one("#turns", VerticalScroll)
         focused = self.focused.turn.index if isinstance(self.focused, TurnView) else None
         turns.remove_children()
-        views = [TurnView(turn, [n for n in t.notes if n["turn"] == turn.index], persona, self.candidate_name()) for turn in t.turns]
+        views = [TurnView(turn, [n for n in t.notes if n["turn"] == turn.index], persona, self.candidate_name(), m) for turn in t.turns]
         turns.mount_all(views)
         if focused is not None:
             for view in views:
@@ -167,7 +182,7 @@ class SessionScreen(Screen):
         for line in text.splitlines():
             if line.startswith("name:"):
                 return line.split(":", 1)[1].strip().strip("\"'")
-        return "Customer"
+        return self.messages("review.customer")
 
     def _render_side(self) -> None:
         t = self.transcript
@@ -175,32 +190,33 @@ class SessionScreen(Screen):
         reviewed = t.scores()
         human = t.score_overrides()
         rubrics = load_rubrics()
+        m = self.messages
         lines = []
         for dim, score in reviewed.items():
             if score.score is None and dim not in human:
                 continue
-            title = rubrics[dim].title if dim in rubrics else dim
-            line = f"{title}: {score.score}"
+            line = m("review.session.score_line", title=dimension_title(dim, m, rubrics), score=score.score)
             if automatic[dim].score != score.score:
-                line += f" (automatic {automatic[dim].score})"
+                line += m("review.session.automatic", score=automatic[dim].score)
             if dim in human:
-                line += f" · reviewer {display_safe(human[dim]['author'])}: {human[dim]['score']} — {display_safe(human[dim]['reason'])}"
+                line += m("review.session.reviewer_score", name=display_safe(human[dim]["author"]), score=human[dim]["score"], reason=display_safe(human[dim]["reason"]))
             evidence = sum(1 for e in score.evidence if e.get("kind") == "tag")
             lines.append(Content(line).stylize("bold"))
-            lines.append(Content(f"  {score.descriptor} ({evidence} tags of evidence)"))
+            lines.append(Content(m("review.session.evidence", descriptor=score.descriptor, n=evidence)))
         self.query_one("#scores", Static).update(Content("\n").join(lines))
         latencies = [r.timing.to_send for r in t.replies() if r.timing and r.timing.to_send is not None]
         self.query_one("#latency", Sparkline).data = latencies or [0]
-        self.query_one("#latency-text", Static).update(Content(" ".join(f"{x:.0f}s" for x in latencies) or "no replies"))
-        moods = [m for _, m in t.moods]
+        self.query_one("#latency-text", Static).update(Content(" ".join(m("review.session.seconds", n=round(x)) for x in latencies) or m("review.session.no_replies")))
+        moods = [value for _, value in t.moods]
         self.query_one("#mood", Sparkline).data = moods or [0]
         self.query_one("#mood-text", Static).update(Content(
-            (f"from {moods[0]:.0f} to {moods[-1]:.0f}" if moods else "no change") + " · states: " + " → ".join(name for _, name in t.states)
+            (m("review.session.mood_range", start=f"{moods[0]:.0f}", end=f"{moods[-1]:.0f}") if moods else m("review.session.no_change"))
+            + m("review.session.states") + " → ".join(name for _, name in t.states)
         ))
-        reviewers = [f"{display_safe(r['reviewer'])} recommends: {r['recommendation']} — {display_safe(r['reason'] or '')}" for r in t.recommendations]
+        reviewers = [m("review.session.recommends", name=display_safe(r["reviewer"]), recommendation=m.get(f"recommendation.{r['recommendation']}", r["recommendation"]), reason=display_safe(r["reason"] or "")) for r in t.recommendations]
         reviewers += [f"✎ {display_safe(n['author'])}: {display_safe(n['text'])}" for n in t.notes if n["turn"] is None]
-        reviewers += [f"{display_safe(o['author'])} {o['action']}: {display_safe(o['reason'])}" for o in t.overrides]
-        self.query_one("#reviewers", Static).update(Content("\n".join(reviewers) or "No notes or overrides yet."))
+        reviewers += [m("review.session.override", name=display_safe(o["author"]), action=o["action"], reason=display_safe(o["reason"])) for o in t.overrides]
+        self.query_one("#reviewers", Static).update(Content("\n".join(reviewers) or m("review.session.nothing_yet")))
 
     def _reload(self) -> None:
         self.transcript = load_transcript(self.store, self.session_id)
@@ -212,11 +228,11 @@ class SessionScreen(Screen):
     def action_note(self) -> None:
         turn = self._focused_turn()
         self._note_turn = turn.index if turn else None
-        self.app.push_screen(NoteDialog(self._note_turn), self._save_note)
+        self.app.push_screen(NoteDialog(self._note_turn, self.messages), self._save_note)
 
     def action_session_note(self) -> None:
         self._note_turn = None
-        self.app.push_screen(NoteDialog(None), self._save_note)
+        self.app.push_screen(NoteDialog(None, self.messages), self._save_note)
 
     def _save_note(self, result) -> None:
         if result:
@@ -226,9 +242,9 @@ class SessionScreen(Screen):
     def action_override(self) -> None:
         turn = self._focused_turn()
         if turn is None or turn.role != "candidate":
-            self.notify("Focus a candidate's turn first (↑/↓).", severity="warning")
+            self.notify(self.messages("review.session.focus_turn"), severity="warning", markup=False)
             return
-        self.app.push_screen(TagOverrideDialog(turn.index, turn.auto_tags), self._save_override)
+        self.app.push_screen(TagOverrideDialog(turn.index, turn.auto_tags, self.messages), self._save_override)
 
     def _save_override(self, result) -> None:
         if result:
@@ -238,7 +254,7 @@ class SessionScreen(Screen):
             self._reload()
 
     def action_score(self) -> None:
-        self.app.push_screen(ScoreDialog(), self._save_score)
+        self.app.push_screen(ScoreDialog(self.messages), self._save_score)
 
     def _save_score(self, result) -> None:
         if result:
@@ -246,7 +262,7 @@ class SessionScreen(Screen):
             self._reload()
 
     def action_recommend(self) -> None:
-        self.app.push_screen(RecommendDialog(), self._save_recommendation)
+        self.app.push_screen(RecommendDialog(self.messages), self._save_recommendation)
 
     def _save_recommendation(self, result) -> None:
         if result:
@@ -261,7 +277,8 @@ class SessionScreen(Screen):
 
     @work(thread=True, exclusive=True, group="export")
     def _export(self, kind: str) -> None:
-        text = html_report(self.transcript) if kind == "html" else markdown(self.transcript)
+        lang = self.report_lang or self.transcript.session.get("language")
+        text = html_report(self.transcript, lang) if kind == "html" else markdown(self.transcript, lang)
         path = self.export_dir / f"rolesim-{self.session_id[:8]}.{kind}"
         path.write_text(text, encoding="utf-8")
-        self.app.call_from_thread(self.notify, display_safe(f"Saved {path}"), markup=False)
+        self.app.call_from_thread(self.notify, display_safe(self.messages("review.session.saved", path=path)), markup=False)

@@ -1,0 +1,1 @@
+"""Interface message catalogs, one YAML file per language (en is the reference)."""

@@ -1,0 +1,80 @@
+"""Re-tag stored sessions with the current tagger and rubrics, explicitly, keeping the old tags beside the new."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+from .context import Said, SessionContext
+from .loader import parse_persona, parse_scenario
+from .scoring import score_session
+from .store import CORE_SCORE_COLUMNS, Store, now_iso
+from .tagger import get_tagger, tagger_version
+from .transcript import load_transcript
+from .yamlsource import LoadError, read_source
+
+
+def _snapshot(store: Store, digest: str, parse, what: str):
+    """A scenario or persona exactly as the session ran it (its stored text), not as the file reads today."""
+    text = store.snapshot(digest or "")
+    if text is None:
+        raise KeyError(f"the session's {what} text is not stored")
+    source, problems = read_source(f"<stored {what}>", text)
+    found, more = parse(source) if source else (None, problems)
+    if found is None:
+        raise LoadError(problems + more)
+    return found
+
+
+def retag_session(store: Store, session_id: str, force: bool = False) -> dict[str, Any]:
+    """Tag one session's replies afresh in their recorded context; returns what changed."""
+    session = store.session(session_id)
+    if session is None:
+        raise KeyError(f"no session '{session_id}'")
+    scenario = _snapshot(store, session["scenario_hash"], parse_scenario, "scenario")
+    persona = _snapshot(store, session["persona_hash"], parse_persona, "persona")
+    version = tagger_version(scenario.language)
+    old_version = session["tagger_version"] or ""
+    if old_version == version and not force:
+        return {"session": session_id, "from": old_version, "to": version, "retagged": False, "changed_replies": 0}
+    transcript = load_transcript(store, session_id)
+    names = tuple(n for n in (scenario.facts.get("customer_name"), persona.name) if n)
+    context = SessionContext(scenario, persona, get_tagger(scenario.language), names)
+    seq = {e["data"].get("turn"): e["seq"] for e in transcript.events if e["kind"] == "send"}
+    moods = transcript.moods
+    history: list[Said] = []
+    retagged = []
+    rows = []
+    changed = 0
+    for turn in transcript.turns:
+        if turn.role != "candidate":
+            history.append(Said("customer", turn.text, nudge=turn.nudge))
+            retagged.append(turn)
+            continue
+        # The mood the customer was in when the reply arrived: the last change strictly before it.
+        mood = next((value for t, value in reversed(moods) if t < turn.t), persona.mood_start)
+        _, tags, _ = context.tag(turn.text, history, mood)
+        history.append(Said("candidate", turn.text, tags))
+        before = sorted((t["behaviour"], t["start"], t["end"]) for t in turn.auto_tags)
+        changed += before != sorted((t.behaviour, t.start, t.end) for t in tags)
+        retagged.append(replace(turn, tags=tags))
+        rows += [
+            {"session_id": session_id, "conversation_id": 1, "turn": turn.index, "event_seq": seq.get(turn.index), **tag.to_dict(), "tagger_version": version}
+            for tag in tags
+        ]
+    scores = score_session(retagged)
+    with store.db.conn:
+        store.db.execute("delete from tags where session_id = ? and tagger_version = ?", [session_id, version])  # a forced re-run replaces itself
+        if rows:
+            store.db["tags"].insert_all(rows)
+        store.db["scores"].upsert_all(
+            [
+                {"session_id": session_id, "dimension": d, "score": s.score, "anchor": s.anchor, "descriptor": s.descriptor, "evidence": json.dumps(s.evidence, ensure_ascii=False), "tagger_version": version}
+                for d, s in scores.items()
+            ],
+            pk=("session_id", "dimension"),
+        )
+        store.db["sessions"].update(session_id, {"tagger_version": version, **{column: scores[d].score for d, column in CORE_SCORE_COLUMNS.items()}})
+        store.audit("rolesim", "retag", session_id, {"from": old_version, "to": version, "changed_replies": changed, "at": now_iso()})
+    return {"session": session_id, "from": old_version, "to": version, "retagged": True, "changed_replies": changed}
