@@ -19,7 +19,7 @@ WORD = re.compile(r"[\w'’]+")  # the cheapest pattern that keeps "don't" whole
 QUOTES = "'’"
 BREAK = re.compile(r"[!?;\n]|\.(?!\d)")  # what ends a sentence (not the point in 9.95): a cue never spans one
 # What ends a negation's reach: "Oh no, I'm sorry" apologises; "I can't promise, but I will send" offers.
-NEGATION_BREAK = re.compile(r"[,:!?;\n]|\.(?!\d)|\bbut\b|\bhowever\b", re.IGNORECASE)
+NEGATION_PUNCTUATION = r"[,:!?;\n]|\.(?!\d)"  # plus each language's "but" and "however" (negation_breaks in its cue file)
 QUOTED = re.compile(r'"[^"\n]{1,300}"|“[^”\n]{1,300}”|‘[^’\n]{1,300}’|«[^»\n]{1,300}»|„[^“”\n]{1,300}[“”]')
 NEGATION_REACH = 5  # words: "not able to refund the delivery fee" is still a refusal
 GAP = 3  # how many words "..." in a cue may skip
@@ -349,6 +349,9 @@ class Tagger:
                 self.lexicon.add(str(phrase), name, f"{language}/{name}/{phrase}", body.get("negatable", True))
         self.lexicon.finish()
         self.question_starters = frozenset(self.lexicon.fold(str(w)) for w in spec.get("question_starters", ()))
+        breaks = [re.escape(str(w)) for w in spec.get("negation_breaks", ())]
+        self.negation_break = re.compile(NEGATION_PUNCTUATION + (r"|\b(?:" + "|".join(breaks) + r")\b" if breaks else ""), re.IGNORECASE)
+        self.negation_after = int(spec.get("negation_after", 0))
         self.wh_words = frozenset(self.lexicon.fold(str(w)) for w in spec.get("wh_words", ()))
         self.wh_exclamations = frozenset(self.lexicon.fold(str(w)) for w in spec.get("wh_exclamations", ()))
         # Words too common to show a reply is about the customer's question.
@@ -432,9 +435,9 @@ class Tagger:
             tags = _unquoted(text, tags)
         return (_dedupe(tags) if len(tags) > 1 else tags), matched
 
-    @staticmethod
-    def _accepted(text: str, words: list[_Word], spans: list[tuple[int, int]], cue: _Cue, i: int, end: int, negators: frozenset) -> bool:
-        """A match holds when it stays in one sentence and, if negatable, no negator shortly precedes it."""
+    def _accepted(self, text: str, words: list[_Word], spans: list[tuple[int, int]], cue: _Cue, i: int, end: int, negators: frozenset) -> bool:
+        """A match holds when it stays in one sentence and, if negatable, no negator shortly precedes it
+        (or, in languages that put "not" after the verb, "jeg lover ikke", directly follows it)."""
         # Each window ends one character into the next word (never a break) so "9.95" can look ahead.
         if end - i > 1 and BREAK.search(text, spans[i][1], spans[end - 1][0] + 1):
             return False
@@ -442,7 +445,10 @@ class Tagger:
             return False
         if cue.negatable:
             for j in range(max(0, i - NEGATION_REACH), i):
-                if words[j].folded in negators and not NEGATION_BREAK.search(text, spans[j][1], spans[i][0] + 1):
+                if words[j].folded in negators and not self.negation_break.search(text, spans[j][1], spans[i][0] + 1):
+                    return False
+            for j in range(end, min(len(words), end + self.negation_after)):
+                if words[j].folded in negators and not self.negation_break.search(text, spans[end - 1][1], spans[j][0] + 1):
                     return False
         return True
 

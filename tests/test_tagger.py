@@ -128,3 +128,11 @@ def test_spelled_out_letters_and_a_light_latvian_stemmer_match_what_a_us_keyboar
     for reply in ("Atvainojamies", "atvainojos", "ATVAINOJOS"):
         assert latvian.match(latvian.words([reply])), reply
     assert not latvian.match(latvian.words(["atvērt"]))
+
+
+def test_each_language_says_what_ends_a_negation_and_whether_not_follows_the_verb():
+    danish = get_tagger("da")
+    assert "propose_solution" in {t.behaviour for t in danish.tag("Jeg kan ikke love noget men jeg sender den i dag")}
+    assert "overpromise" not in {t.behaviour for t in danish.tag("Jeg lover ikke noget")}
+    assert "overpromise" in {t.behaviour for t in danish.tag("Jeg lover dig, at den kommer fredag.")}
+    assert "propose_solution" in {t.behaviour for t in get_tagger("en").tag("I can't promise anything, but I will send one today")}

@@ -160,13 +160,24 @@ def build_candidate_app(
 DEFAULT_SCENARIO = "late-parcel"
 
 
+def default_scenario(library, lang: str | None) -> str | None:
+    """With no --scenario: the angry customer in the language asked for (late-parcel in English), else any."""
+    if lang and lang != "en":
+        found = sorted(s.id for s in library.scenarios.values() if s.language == lang and s.archetype == "angry")
+        if found:
+            return found[0]
+    if DEFAULT_SCENARIO in library.scenarios:
+        return DEFAULT_SCENARIO
+    return next(iter(sorted(library.scenarios)), None)
+
+
 def prepare_candidate_app(args, **options) -> CandidateApp:
     """Resolve `rolesim run`'s arguments into the app (the benchmark starts here too)."""
     from ..cli import CliError, _library
     from ..store import default_db_path
 
     library = _library(args)
-    scenario_id = args.scenario or (DEFAULT_SCENARIO if DEFAULT_SCENARIO in library.scenarios else next(iter(sorted(library.scenarios)), None))
+    scenario_id = args.scenario or default_scenario(library, getattr(args, "lang", None))
     if scenario_id is None:
         raise CliError("no scenarios found; see docs/authoring.md")
     scenario = library.scenario(scenario_id)
