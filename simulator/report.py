@@ -287,7 +287,9 @@ def explanation(t: Transcript) -> str:
     human = t.score_overrides()
     texts = {turn.index: turn.text for turn in t.turns}
     lines = [f"Session {t.session['id']} · {display_safe(t.session['scenario_id'] or '')} · outcome {t.session['outcome']} · tagger {t.session['tagger_version']}", ""]
-    for dim, score in t.scores().items():
+    scores = t.scores()
+    unscored = [rubrics[d].title if d in rubrics else d for d, s in scores.items() if s.score is None and d not in human]
+    for dim, score in scores.items():
         if score.score is None and dim not in human:
             continue
         title = rubrics[dim].title if dim in rubrics else dim
@@ -308,4 +310,6 @@ def explanation(t: Transcript) -> str:
             else:
                 lines.append(f"  {e.get('detail', e['kind'])}")
         lines.append("")
+    if unscored:
+        lines.append(f"n/a (no evidence in this session, so no score): {', '.join(unscored)}")
     return "\n".join(lines)

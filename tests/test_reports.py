@@ -101,3 +101,5 @@ def test_explain_names_every_tag_behind_each_score(db, capsys):
     assert "Patience and composure:" in out and "calm_down “Calm down”" in out and "by rule en/calm_down/calm down" in out
     assert "Empathy and emotional intelligence:" in out and "apologise “sorry”" in out
     assert "\x1b" not in out  # the hostile reply is shown display-safe
+    assert "n/a (no evidence in this session, so no score):" in out  # the dimensions the session gave no evidence for
+    assert "Genuine desire to help" in out.split("n/a")[-1] or "Genuine desire to help:" in out
