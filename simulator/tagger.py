@@ -350,7 +350,10 @@ class Tagger:
         self.lexicon.finish()
         self.question_starters = frozenset(self.lexicon.fold(str(w)) for w in spec.get("question_starters", ()))
         breaks = [re.escape(str(w)) for w in spec.get("negation_breaks", ())]
-        self.negation_break = re.compile(NEGATION_PUNCTUATION + (r"|\b(?:" + "|".join(breaks) + r")\b" if breaks else ""), re.IGNORECASE)
+        # A comma before "that" carries the negation on (Latvian "nevaru apsolīt, ka ..."): listed per language.
+        carries = [re.escape(str(w)) for w in spec.get("negation_carries", ())]
+        punctuation = NEGATION_PUNCTUATION.replace("[,", r"(?:,(?!\s*(?:" + "|".join(carries) + r")\b))|[") if carries else NEGATION_PUNCTUATION
+        self.negation_break = re.compile(punctuation + (r"|\b(?:" + "|".join(breaks) + r")\b" if breaks else ""), re.IGNORECASE)
         self.negation_after = int(spec.get("negation_after", 0))
         self.wh_words = frozenset(self.lexicon.fold(str(w)) for w in spec.get("wh_words", ()))
         self.wh_exclamations = frozenset(self.lexicon.fold(str(w)) for w in spec.get("wh_exclamations", ()))
@@ -503,8 +506,9 @@ class Tagger:
 
     def _names(self, text: str, words: list[_Word], spans: list[tuple[int, int]], names: tuple[str, ...]) -> list[Tag]:
         wanted = {self.lexicon.fold(part) for name in names for part in WORD.findall(name)}
+        stems = {self.lexicon.stem(w) for w in wanted}  # "Valda kungs" uses the name Valdis
         for i, w in enumerate(words):
-            if w.folded in wanted:
+            if w.folded in wanted or self.lexicon.stem(w.folded) in stems:
                 start, stop = _trim(text, *spans[i])
                 return [Tag("empathy", 1, "use_name", text[start:stop], start, stop, f"{self.language}/use_name")]
         return []
