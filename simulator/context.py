@@ -240,12 +240,12 @@ class SessionContext:
         self.tagger = tagger
         self.names = tuple(names)
         self.facts = FactCheck(facts_of(scenario.facts, self.names), tagger.lexicon.stem)
-        self.cue_lexicon = tagger.cue_lexicon(scenario.cues, scenario.behaviours)
+        self.cue_lexicon = tagger.cue_lexicon(scenario.cues, scenario.behaviours, self.names)
         self._mood_at_last_reply: float | None = None
 
     def tag(self, text: str, history: Sequence[Said], mood: float) -> tuple[list[Tag], list[Tag], set[str]]:
         """(tags the customer reacts to, all tags including context, scenario cues matched)."""
-        tags, cues = self.tagger.analyse(text, self.names, self.cue_lexicon)
+        tags, cues = self.tagger.analyse(text, (), self.cue_lexicon)  # the names are in the cue lexicon
         tags += formulaic_tags(text, tags, history)
         heard = list(tags)
         worse = self._mood_at_last_reply is not None and mood > self._mood_at_last_reply

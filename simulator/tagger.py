@@ -350,7 +350,10 @@ class Tagger:
         self.lexicon.finish()
         self.question_starters = frozenset(self.lexicon.fold(str(w)) for w in spec.get("question_starters", ()))
         breaks = [re.escape(str(w)) for w in spec.get("negation_breaks", ())]
-        self.negation_break = re.compile(NEGATION_PUNCTUATION + (r"|\b(?:" + "|".join(breaks) + r")\b" if breaks else ""), re.IGNORECASE)
+        # A comma before "that" carries the negation on (Latvian "nevaru apsolīt, ka ..."): listed per language.
+        carries = [re.escape(str(w)) for w in spec.get("negation_carries", ())]
+        punctuation = NEGATION_PUNCTUATION.replace("[,", r"(?:,(?!\s*(?:" + "|".join(carries) + r")\b))|[") if carries else NEGATION_PUNCTUATION
+        self.negation_break = re.compile(punctuation + (r"|\b(?:" + "|".join(breaks) + r")\b" if breaks else ""), re.IGNORECASE)
         self.negation_after = int(spec.get("negation_after", 0))
         self.wh_words = frozenset(self.lexicon.fold(str(w)) for w in spec.get("wh_words", ()))
         self.wh_exclamations = frozenset(self.lexicon.fold(str(w)) for w in spec.get("wh_exclamations", ()))
@@ -379,9 +382,14 @@ class Tagger:
                     found = found or ("formal", m.start(), m.end())
         return found
 
-    def cue_lexicon(self, cues: dict[str, Iterable[str]], behaviours: dict | None = None) -> Lexicon:
-        """Compile a scenario's own cues and behaviours with this language's stemmer and negators."""
+    def cue_lexicon(self, cues: dict[str, Iterable[str]], behaviours: dict | None = None, names: Iterable[str] = ()) -> Lexicon:
+        """Compile a scenario's own cues and behaviours (and the customer's names) with this language's stemmer and negators."""
         lexicon = Lexicon(self.stemmer_name, self.lexicon.negators, self.contractions, letters=self.letters)
+        parts = {part for name in names for part in WORD.findall(name) if len(part) >= 2}
+        if parts:  # looked up with the other words, instead of a scan per reply
+            lexicon.tags["use_name"] = ("empathy", 1)
+            for part in sorted(parts):
+                lexicon.add(part, "use_name", f"{self.language}/use_name", negatable=False)
         for cue_id, phrases in cues.items():
             for phrase in phrases:
                 lexicon.add(phrase, cue_id, f"cue/{cue_id}/{phrase}")
@@ -498,8 +506,9 @@ class Tagger:
 
     def _names(self, text: str, words: list[_Word], spans: list[tuple[int, int]], names: tuple[str, ...]) -> list[Tag]:
         wanted = {self.lexicon.fold(part) for name in names for part in WORD.findall(name)}
+        stems = {self.lexicon.stem(w) for w in wanted}  # "Valda kungs" uses the name Valdis
         for i, w in enumerate(words):
-            if w.folded in wanted:
+            if w.folded in wanted or self.lexicon.stem(w.folded) in stems:
                 start, stop = _trim(text, *spans[i])
                 return [Tag("empathy", 1, "use_name", text[start:stop], start, stop, f"{self.language}/use_name")]
         return []

@@ -136,3 +136,10 @@ def test_each_language_says_what_ends_a_negation_and_whether_not_follows_the_ver
     assert "overpromise" not in {t.behaviour for t in danish.tag("Jeg lover ikke noget")}
     assert "overpromise" in {t.behaviour for t in danish.tag("Jeg lover dig, at den kommer fredag.")}
     assert "propose_solution" in {t.behaviour for t in get_tagger("en").tag("I can't promise anything, but I will send one today")}
+
+
+def test_a_latvian_comma_before_ka_carries_the_negation_and_inflected_names_are_the_name():
+    latvian = get_tagger("lv")
+    assert "overpromise" not in {t.behaviour for t in latvian.tag("Nevaru apsolīt, ka tas noteikti pienāks rīt.")}
+    assert "next_steps" in {t.behaviour for t in latvian.tag("Nevaru apsolīt, bet es pārbaudīšu.")}
+    assert [t.evidence for t in latvian.tag("Paldies, Valda kungs!", ["Valdis Ozoliņš"]) if t.behaviour == "use_name"] == ["Valda"]
