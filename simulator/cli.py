@@ -364,8 +364,20 @@ def cmd_explain(args) -> int:
     from .transcript import load_transcript
 
     store = _review_store(args)
-    print(explanation(load_transcript(store, _session_id(store, args.session))))
+    transcript = load_transcript(store, _session_id(store, args.session))
+    print(explanation(transcript, _scenario_weights(store, transcript.session)))
     return 0
+
+
+def _scenario_weights(store, session: dict) -> dict[str, float]:
+    """The weights of the scenario as the session ran it (its stored text); none if it cannot be read."""
+    from .loader import parse_scenario
+    from .yamlsource import read_source
+
+    text = store.snapshot(session.get("scenario_hash") or "")
+    source, _ = read_source("<stored scenario>", text) if text else (None, [])
+    scenario, _ = parse_scenario(source) if source else (None, [])
+    return dict(scenario.weights) if scenario else {}
 
 
 def cmd_calibrate(args) -> int:

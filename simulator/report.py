@@ -10,7 +10,7 @@ import statistics
 from typing import Any
 
 from .i18n import Messages, catalog
-from .scoring import load_rubrics
+from .scoring import load_rubrics, overall
 from .text import display_safe
 from .transcript import Transcript
 
@@ -281,7 +281,7 @@ def cohort_csv(transcripts: list[Transcript]) -> str:
     return out.getvalue()
 
 
-def explanation(t: Transcript) -> str:
+def explanation(t: Transcript, weights: dict[str, float] | None = None) -> str:
     """Why each score is what it is: the descriptor reached and every tag and timing behind it."""
     rubrics = load_rubrics()
     human = t.score_overrides()
@@ -312,4 +312,8 @@ def explanation(t: Transcript) -> str:
         lines.append("")
     if unscored:
         lines.append(f"n/a (no evidence in this session, so no score): {', '.join(unscored)}")
+    total = overall(scores, weights)
+    if total is not None:
+        weighting = ", ".join(f"{d} ×{w:g}" for d, w in sorted((weights or {}).items())) or "every scored dimension alike"
+        lines.append(f"Overall: {total:.2f} of 5 (weighted mean, {weighting}; advice for a person, not a decision)")
     return "\n".join(lines)

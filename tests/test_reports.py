@@ -103,3 +103,18 @@ def test_explain_names_every_tag_behind_each_score(db, capsys):
     assert "\x1b" not in out  # the hostile reply is shown display-safe
     assert "n/a (no evidence in this session, so no score):" in out  # the dimensions the session gave no evidence for
     assert "Genuine desire to help" in out.split("n/a")[-1] or "Genuine desire to help:" in out
+    assert "Overall: " in out and "advice for a person, not a decision" in out
+
+
+def test_explain_weighs_the_overall_as_the_scenario_says(tmp_path, capsys):
+    from simulator.report import explanation
+    from simulator.scoring import overall
+
+    from .test_review_core import scripted
+
+    path = tmp_path / "w.sqlite"
+    sid = scripted(path, "late-parcel", "good", "Anna Good")
+    t = load_transcript(ReviewStore(path), sid)
+    text = explanation(t, {"patience": 3, "helpfulness": 0})
+    assert f"Overall: {overall(t.scores(), {'patience': 3, 'helpfulness': 0}):.2f} of 5" in text
+    assert "patience ×3" in text and "helpfulness ×0" in text
