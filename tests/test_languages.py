@@ -1,0 +1,107 @@
+"""Latvian, Lithuanian and Danish: a cue set, a scenario library and tagging in each, none of it English."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from simulator.evaluate import evaluate
+from simulator.tagger import get_tagger, tagger_version
+from simulator.ui.app import default_scenario
+
+from .conftest import ROOT, SHIPPED
+
+LANGS = ["lv", "lt", "da"]
+ENGLISH = {"the", "and", "you", "your", "is", "are", "my", "it", "to", "of", "for", "what", "where", "this", "that", "with", "have", "not", "was", "me", "i", "im", "just", "can"}
+
+
+def cue_spec(lang):
+    return yaml.safe_load((SHIPPED / "cues" / f"{lang}.yaml").read_text("utf-8"))
+
+
+def looks_english(line: str) -> bool:
+    words = re.findall(r"[^\W\d_]+", line.lower().replace("'", ""))
+    return len(words) >= 4 and sum(w in ENGLISH for w in words) / len(words) >= 0.3
+
+
+def customer_lines(scenario, persona):
+    lines = [line for state in scenario.states.values() for line in (*state.say, *state.otherwise)]
+    lines += list(persona.nudge.lines) + [line for lines in persona.reactions.values() for line in lines]
+    return lines
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_language_has_the_three_archetypes_with_matching_personas(shipped, lang):
+    scenarios = [s for s in shipped.scenarios.values() if s.language == lang]
+    assert {s.archetype for s in scenarios} == {"angry", "confused", "demanding"}
+    for scenario in scenarios:
+        persona = shipped.persona_for(scenario)
+        assert persona.language == lang and persona.archetype == scenario.archetype
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_customer_line_is_english_text(shipped, lang):
+    english = {line for s in shipped.scenarios.values() if s.language == "en" for line in customer_lines(s, shipped.persona_for(s))}
+    for scenario in (s for s in shipped.scenarios.values() if s.language == lang):
+        for line in customer_lines(scenario, shipped.persona_for(scenario)):
+            assert line not in english, (scenario.id, line)
+            assert not looks_english(line), (scenario.id, line)
+
+
+def test_the_english_detector_catches_english():
+    assert looks_english("Where is my order? It was due on Monday and nobody told me.")
+    assert not looks_english("Kur ir mana paka? Tai turėjo būti pirmadienį, og ingen sagde noget.")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_cue_file_has_every_english_behaviour_with_the_same_dimension(lang):
+    english = cue_spec("en")["behaviours"]
+    theirs = cue_spec(lang)["behaviours"]
+    for name, body in english.items():
+        assert name in theirs, (lang, name)
+        assert (theirs[name]["dimension"], theirs[name]["polarity"]) == (body["dimension"], body["polarity"]), (lang, name)
+        assert theirs[name]["cues"], (lang, name)
+    assert cue_spec(lang)["address"]["formal"] and cue_spec(lang)["address"]["informal"]
+
+
+@pytest.mark.parametrize(
+    "lang, reply, behaviours",
+    [
+        ("lv", "Atvainojos par sagādātajām neērtībām, es tūlīt pārbaudīšu.", {"apologise"}),
+        ("lv", "atvainojos par sagadatajam neertibam", {"apologise"}),
+        ("lt", "Atsiprašau, suprantu jūsų nusivylimą.", {"apologise"}),
+        ("lt", "atsiprasau, aciu kad palaukete", {"apologise"}),
+        ("da", "Undskyld, jeg forstår godt, at det er frustrerende.", {"apologise"}),
+        ("da", "undskyld, jeg forstaar godt at det er frustrerende", {"apologise"}),
+    ],
+)
+def test_apologies_are_recognised_with_or_without_diacritics(lang, reply, behaviours):
+    found = {t.behaviour for t in get_tagger(lang).tag(reply)}
+    assert behaviours <= found, found
+
+
+@pytest.mark.parametrize("lang, informal", [("lv", "Tu vari pagaidīt."), ("lt", "Tu gali palaukti."), ("da", "Du kan vente.")])
+def test_informal_address_is_recognised(lang, informal):
+    register = get_tagger(lang).register(informal)
+    assert register is not None and register[0] == "informal"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_run_with_a_language_opens_that_languages_angry_customer(shipped, lang):
+    chosen = shipped.scenario(default_scenario(shipped, lang))
+    assert (chosen.language, chosen.archetype) == (lang, "angry")
+
+
+@pytest.mark.parametrize("lang", ["en", *LANGS])
+def test_eval_tags_a_labelled_set_in_its_own_language(lang):
+    result = evaluate(ROOT / "tests" / "labelled" / f"{lang}.jsonl", "all", lang)
+    assert result["tagger_version"] == tagger_version(lang) and result["tagger_version"].split("+")[1].startswith(lang)
+    assert result["rows"] >= 150
+    assert set(result["labels"]) == {"empathy", "problem_solving", "active_listening", "patience_violation"}
+
+
+def test_default_scenario_without_a_language_is_late_parcel(shipped):
+    assert default_scenario(shipped, None) == "late-parcel"
+    assert default_scenario(shipped, "xx") == "late-parcel"
