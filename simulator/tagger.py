@@ -19,7 +19,7 @@ WORD = re.compile(r"[\w'’]+")  # the cheapest pattern that keeps "don't" whole
 QUOTES = "'’"
 BREAK = re.compile(r"[!?;\n]|\.(?!\d)")  # what ends a sentence (not the point in 9.95): a cue never spans one
 # What ends a negation's reach: "Oh no, I'm sorry" apologises; "I can't promise, but I will send" offers.
-NEGATION_PUNCTUATION = r"[,:!?;\n]|\.(?!\d)"  # plus each language's "but" and "however" (negation_breaks in its cue file)
+NEGATION_PUNCTUATION = r"[,:!?;\n–—]|\s-\s|\.(?!\d)"  # plus each language's "but" and "however" (negation_breaks in its cue file)
 QUOTED = re.compile(r'"[^"\n]{1,300}"|“[^”\n]{1,300}”|‘[^’\n]{1,300}’|«[^»\n]{1,300}»|„[^“”\n]{1,300}[“”]')
 NEGATION_REACH = 5  # words: "not able to refund the delivery fee" is still a refusal
 GAP = 3  # how many words "..." in a cue may skip
@@ -355,6 +355,9 @@ class Tagger:
         punctuation = NEGATION_PUNCTUATION.replace("[,", r"(?:,(?!\s*(?:" + "|".join(carries) + r")\b))|[") if carries else NEGATION_PUNCTUATION
         self.negation_break = re.compile(punctuation + (r"|\b(?:" + "|".join(breaks) + r")\b" if breaks else ""), re.IGNORECASE)
         self.negation_after = int(spec.get("negation_after", 0))
+        # The point after an abbreviation ("el. paštu", "Nr.", "pvz.") does not end a sentence.
+        skip = "".join(f"(?<!\\b{re.escape(str(a))})" for a in spec.get("abbreviations", ()))
+        self.sentence_break = re.compile(r"[!?;\n]|" + skip + r"\.(?!\d)", re.IGNORECASE) if skip else BREAK
         self.wh_words = frozenset(self.lexicon.fold(str(w)) for w in spec.get("wh_words", ()))
         self.wh_exclamations = frozenset(self.lexicon.fold(str(w)) for w in spec.get("wh_exclamations", ()))
         # Words too common to show a reply is about the customer's question.
@@ -447,7 +450,7 @@ class Tagger:
         """A match holds when it stays in one sentence and, if negatable, no negator shortly precedes it
         (or, in languages that put "not" after the verb, "jeg lover ikke", directly follows it)."""
         # Each window ends one character into the next word (never a break) so "9.95" can look ahead.
-        if end - i > 1 and BREAK.search(text, spans[i][1], spans[end - 1][0] + 1):
+        if end - i > 1 and self.sentence_break.search(text, spans[i][1], spans[end - 1][0] + 1):
             return False
         if cue.anchored and not _clause_start(text, spans[i][0]):
             return False
@@ -468,7 +471,7 @@ class Tagger:
         q = text.find("?")
         while q >= 0:
             if q == 0 or text[q - 1] != "?":
-                boundary = max((m.start() for m in BREAK.finditer(text, 0, q)), default=-1)
+                boundary = max((m.start() for m in self.sentence_break.finditer(text, 0, q)), default=-1)
                 first = bisect_right(starts, boundary)
                 # The question may be a later clause: "Sounds like a neighbour took it - did you get a card?"
                 for k in range(first, bisect_right(starts, q)):
@@ -481,7 +484,7 @@ class Tagger:
 
     def _unmarked_question(self, text: str, words: list[_Word], spans: _Spans) -> list[Tag]:
         """Chat often drops the '?': a last sentence starting with a wh-word asks all the same ("what's the order number")."""
-        boundary = max((m.start() for m in BREAK.finditer(text)), default=-1)
+        boundary = max((m.start() for m in self.sentence_break.finditer(text)), default=-1)
         spans = spans.all()
         k = bisect_right([s for s, _ in spans], boundary)
         if k >= len(spans) - 1 or words[k].folded not in self.wh_words or words[k + 1].folded in self.wh_exclamations:

@@ -143,3 +143,10 @@ def test_a_latvian_comma_before_ka_carries_the_negation_and_inflected_names_are_
     assert "overpromise" not in {t.behaviour for t in latvian.tag("Nevaru apsolīt, ka tas noteikti pienāks rīt.")}
     assert "next_steps" in {t.behaviour for t in latvian.tag("Nevaru apsolīt, bet es pārbaudīšu.")}
     assert [t.evidence for t in latvian.tag("Paldies, Valda kungs!", ["Valdis Ozoliņš"]) if t.behaviour == "use_name"] == ["Valda"]
+
+
+def test_an_abbreviation_point_is_no_sentence_end_and_a_dash_ends_a_negation():
+    lithuanian = get_tagger("lt")
+    assert "clarifying_question" in {t.behaviour for t in lithuanian.tag("Ar gavote el. laišką?")}
+    assert "propose_solution" in {t.behaviour for t in lithuanian.tag("Tai ne jūsų kaltė – viską sutvarkysime.")}
+    assert "clarifying_question" in {t.behaviour for t in get_tagger("en").tag("Did Mr. Jones sign for it?")}
