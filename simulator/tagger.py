@@ -93,6 +93,7 @@ class Lexicon:
         fold = self.fold
         self._stems: dict[str, str] = {}
         self._words: set[str] = set()  # folded cue words, never treated as typos
+        self._typo_words: set[str] = set()  # the cue words whose slips count too (not those of negative cues)
         self._keys: set[str] = set()  # every key a cue part names
         self._typos: dict[str, str] = {}
         self._single: dict[str, list[_Cue]] = {}  # one-word cues by key
@@ -116,8 +117,8 @@ class Lexicon:
             self._stems[folded] = found
         return found
 
-    def add(self, phrase: str, behaviour: str, rule: str, negatable: bool = True) -> None:
-        """Compile one cue phrase (and its contracted or expanded spellings)."""
+    def add(self, phrase: str, behaviour: str, rule: str, negatable: bool = True, typos: bool = True) -> None:
+        """Compile one cue phrase (and its contracted or expanded spellings); `typos`: also its words' one-slip variants."""
         # Cue words are split like replies are, so "re-send" and "9.95" match what candidates type.
         anchored = phrase.startswith("^ ")
         if anchored:
@@ -127,6 +128,8 @@ class Lexicon:
             raise ValueError(f"cue {phrase!r} must start with a word")
         for variant in self._spellings([w if w == "..." or w.endswith("*") else self.fold(w) for w in words]):
             parts = tuple(self._part(w) for w in variant)
+            if typos:
+                self._typo_words.update(w for w in variant if w != "..." and not w.endswith("*"))
             self._add(variant, _Cue(parts, len(parts), behaviour, rule, negatable, anchored))
 
     def _spellings(self, words: list[str]) -> list[list[str]]:
@@ -166,7 +169,7 @@ class Lexicon:
     def finish(self) -> None:
         """Precompute typo variants (one deletion, swap or doubled letter) of cue words."""
         self._pair_firsts = {k for k, _ in self._pair}
-        for word in sorted(self._words):
+        for word in sorted(self._typo_words):
             if len(word) < TYPO_MIN or not word.isalpha():
                 continue
             target = self.stem(word)
@@ -346,7 +349,8 @@ class Tagger:
         for name, body in spec["behaviours"].items():
             self.behaviours[name] = (body["dimension"], int(body["polarity"]))
             for phrase in body["cues"]:
-                self.lexicon.add(str(phrase), name, f"{language}/{name}/{phrase}", body.get("negatable", True))
+                # Slips are forgiven in what counts for a candidate, not against: "passer" is no typo of an insult.
+                self.lexicon.add(str(phrase), name, f"{language}/{name}/{phrase}", body.get("negatable", True), typos=int(body["polarity"]) > 0)
         self.lexicon.finish()
         self.question_starters = frozenset(self.lexicon.fold(str(w)) for w in spec.get("question_starters", ()))
         breaks = [re.escape(str(w)) for w in spec.get("negation_breaks", ())]
