@@ -400,10 +400,12 @@ def cmd_retag(args) -> int:
     else:
         raise CliError("name sessions to re-tag, or pass --all")
     results = []
+    failed = 0
     for session_id in ids:
         try:
             results.append(retag_session(store, session_id, force=args.force))
-        except (KeyError, LoadError) as exc:
+        except (KeyError, LoadError, ValueError) as exc:
+            failed += 1
             print(f"{session_id}: not re-tagged: {exc}", file=sys.stderr)
     if args.format == "json":
         print(json.dumps(results, indent=2))
@@ -412,8 +414,8 @@ def cmd_retag(args) -> int:
             what = f"{r['from'] or '?'} -> {r['to']}, {r['changed_replies']} replies changed" if r["retagged"] else f"already {r['to']}"
             print(f"{r['session'][:8]}  {what}")
         done = sum(r["retagged"] for r in results)
-        print(f"{done} of {len(results)} sessions re-tagged; old tags are kept, tagged with their version.")
-    return 0
+        print(f"{done} of {len(results) + failed} sessions re-tagged; old tags are kept, tagged with their version.")
+    return 1 if failed else 0
 
 
 def cmd_run(args) -> int:

@@ -12,7 +12,7 @@ from .tagger import WORD, Tag, fold
 NUMBER = re.compile(r"\d[\d.,]*\d|\d")  # "48213", "349.00", "9,95"
 _HAS_DIGIT = re.compile(r"\d").search
 # Fact keys that identify the customer's case; other facts are what the agent should know (product knowledge).
-IDENTIFIERS = ("name", "number", "address", "date", "day", "id", "email", "phone")
+IDENTIFIERS = frozenset({"name", "number", "nr", "no", "address", "date", "day", "id", "email", "phone", "postcode", "code", "account", "contract", "iban", "reference", "ref"})
 PROBLEM_SOLVING = frozenset({"clarifying_question", "propose_solution", "next_steps", "give_information"})
 MIN_NAME = 4  # shorter names collide with ordinary words at one edit
 STOP = 4  # question words shorter than this ("the", "you", "is") say nothing about the topic
@@ -29,12 +29,12 @@ class Fact:
     identifier: bool
 
 
-def facts_of(facts: dict[str, str], names: Iterable[str] = ()) -> list[Fact]:
-    """The checkable facts of a scenario (numbers and the customer's names)."""
+def facts_of(facts: dict[str, str], names: Iterable[str] = (), fold: Callable[[str], str] = fold) -> list[Fact]:
+    """The checkable facts of a scenario (numbers and the customer's names), names folded as the language folds them."""
     found = []
     for key, value in facts.items():
         value = str(value)
-        identifier = any(part in key for part in IDENTIFIERS)
+        identifier = bool(IDENTIFIERS.intersection(re.split(r"[_\W]+", key.lower())))
         for number in NUMBER.findall(value):
             digits = _digits(number)
             if len(digits) >= 3:
@@ -53,10 +53,15 @@ def _digits(number: str) -> str:
 
 
 def _near(a: str, b: str) -> bool:
-    """One or two edits apart (a swap counts as one): a typo'd fact, not a different one."""
+    """One slip apart (a letter or digit dropped, added, changed, or two swapped): a typo'd fact, not another word."""
     if a == b or abs(len(a) - len(b)) > 1:
         return False
-    return _distance(a, b) <= (1 if len(b) < 5 else 2)
+    return _distance(a, b) <= 1
+
+
+def _near_number(a: str, b: str) -> bool:
+    """A mistyped identifier: as long as it, at least four digits, one slip apart ("48231" for "48213")."""
+    return len(a) == len(b) >= 4 and _near(a, b)
 
 
 def _distance(a: str, b: str) -> int:
@@ -75,7 +80,8 @@ def _distance(a: str, b: str) -> int:
 class FactCheck:
     """A session's facts compiled once: numbers by their digits, names by their words, stems and initials."""
 
-    def __init__(self, facts: Sequence[Fact], stem: Callable[[str], str] = str):
+    def __init__(self, facts: Sequence[Fact], stem: Callable[[str], str] = str, fold: Callable[[str], str] = fold):
+        self.fold = fold
         self.numbered = [f for f in facts if f.digits]
         self.by_digits = {}
         for f in self.numbered:
@@ -102,13 +108,14 @@ class FactCheck:
                     if not right.identifier:
                         tags.append(Tag("product_knowledge", 1, "uses_knowledge", m.group(), m.start(), m.end(), f"context/knowledge/{right.key}"))
                     continue
-                wrong = next((f for f in self.numbered if _near(digits, f.digits)), None)
+                # Only identifiers can be mistyped; an amount or a date near another is usually just another number.
+                wrong = next((f for f in self.numbered if f.identifier and _near_number(digits, f.digits)), None)
                 if wrong:
                     tags.append(Tag("attention_to_detail", -1, "wrong_fact", m.group(), m.start(), m.end(), f"context/fact/{wrong.key}"))
         if self.candidates is not None:
             for m in self.candidates.finditer(text):
                 word = m.group().rstrip("'’")
-                folded = fold(word)
+                folded = self.fold(word)
                 if folded in self.wanted or self.stem(folded) in self.stems:  # "Jāni", "Jānim": Jānis inflected, not misspelled
                     tags.append(Tag("attention_to_detail", 1, "correct_name", word, m.start(), m.start() + len(word), "context/fact/name"))
                 elif any(folded[0] == w[0] and _near(folded, w) for w in self.wanted):
@@ -116,9 +123,9 @@ class FactCheck:
         return tags
 
 
-def fact_tags(text: str, facts: Sequence[Fact], stem: Callable[[str], str] = str) -> list[Tag]:
-    """`FactCheck(facts, stem).tags(text)`, for one-off use."""
-    return FactCheck(facts, stem).tags(text) if facts else []
+def fact_tags(text: str, facts: Sequence[Fact], stem: Callable[[str], str] = str, fold: Callable[[str], str] = fold) -> list[Tag]:
+    """`FactCheck(facts, stem, fold).tags(text)`, for one-off use."""
+    return FactCheck(facts, stem, fold).tags(text) if facts else []
 
 
 @dataclass
@@ -133,7 +140,7 @@ class Said:
 
 def _topic(text: str, stop: frozenset[str]) -> set[str]:
     """Content words, cut to six letters so "delivered" meets "delivery"."""
-    return {f[:6] for f in map(fold, WORD.findall(text)) if len(f) >= STOP and f not in stop and not f.isdigit()}
+    return {f[:6] for f in map(_fold_keep_length, WORD.findall(text.replace("'", "").replace("’", ""))) if len(f) >= STOP and f not in stop and not f.isdigit()}
 
 
 @lru_cache(maxsize=256)
@@ -146,8 +153,12 @@ def _topic_pattern(asked: tuple[str, ...], stop: frozenset[str]) -> re.Pattern:
 
 
 def _fold_keep_length(text: str) -> str:
-    """Lower case and diacritics dropped letter by letter, so offsets still point into the original."""
-    return "".join(fold(c) or c for c in text.lower())
+    """Lower case and diacritics dropped letter by letter, one letter for one, so offsets still point into the original."""
+    out = []
+    for c in text:
+        f = fold(c)
+        out.append(f if len(f) == 1 else (c.lower() if len(c.lower()) == 1 else c))
+    return "".join(out)
 
 
 def _questions(text: str) -> list[str]:
@@ -168,7 +179,7 @@ def answer_tags(text: str, tags: list[Tag], cues: set[str], history: Sequence[Sa
         if questions:
             open_turns += 1
             asked[:0] = questions
-    if not asked:
+    if not asked or not text.strip():
         return []
     question = " ".join(asked[-1].split())[:60]
     if any(t.behaviour in PROBLEM_SOLVING and t.polarity > 0 for t in tags):
@@ -239,15 +250,16 @@ class SessionContext:
         self.persona = persona
         self.tagger = tagger
         self.names = tuple(names)
-        self.facts = FactCheck(facts_of(scenario.facts, self.names), tagger.lexicon.stem)
+        fold_as_language = tagger.lexicon.fold  # Danish "Kjærgaard" and "Kjaergaard" are one name
+        self.facts = FactCheck(facts_of(scenario.facts, self.names, fold_as_language), tagger.lexicon.stem, fold_as_language)
         self.cue_lexicon = tagger.cue_lexicon(scenario.cues, scenario.behaviours, self.names)
         self._mood_at_last_reply: float | None = None
 
     def tag(self, text: str, history: Sequence[Said], mood: float) -> tuple[list[Tag], list[Tag], set[str]]:
         """(tags the customer reacts to, all tags including context, scenario cues matched)."""
         tags, cues = self.tagger.analyse(text, (), self.cue_lexicon)  # the names are in the cue lexicon
+        heard = list(tags)  # the customer reacts to the words of this reply, not to what came before
         tags += formulaic_tags(text, tags, history)
-        heard = list(tags)
         worse = self._mood_at_last_reply is not None and mood > self._mood_at_last_reply
         self._mood_at_last_reply = mood
         tags += [

@@ -109,6 +109,7 @@ def _closest(name: str, options: tuple[str, ...]) -> str | None:
 
 SCENARIO_KEYS = ("id", "title", "language", "archetype", "persona", "time_limit", "brief", "reference", "facts", "cues", "behaviours", "weights", "address", "start", "states")
 BEHAVIOUR_KEYS = ("dimension", "polarity", "cues")
+WORD_CHARS = re.compile(r"\w")
 ADDRESS = ("any", "formal", "informal")
 STATE_KEYS = ("say", "outcome", "on_reply", "otherwise", "on_silence")
 TRANSITION_KEYS = ("to", "if")
@@ -147,7 +148,7 @@ def parse_scenario(source: Source, behaviours: frozenset[str] = frozenset()) -> 
             ok, phrases = _convert(value, "strlist")
             if not ok or not phrases:
                 c.error(("cues", name), f"cue '{name}' must be a list of phrases")
-            else:
+            elif _check_phrases(c, ("cues", name), phrases):
                 cues[str(name)] = phrases
     elif top.get("cues") is not None:
         c.error(("cues",), f"'cues' must be a mapping of cue ids to phrases, not {_kind(top['cues'])}")
@@ -161,7 +162,7 @@ def parse_scenario(source: Source, behaviours: frozenset[str] = frozenset()) -> 
             ok, weight = _convert(value, "number")
             if name not in DIMENSIONS:
                 c.error(("weights", name), f"unknown dimension '{name}'" + (f" (did you mean '{_closest(str(name), DIMENSIONS)}'?)" if _closest(str(name), DIMENSIONS) else ""))
-            elif not ok:
+            elif not ok or weight != weight or weight == float("inf"):
                 c.error(("weights", name), f"weight of '{name}' must be a number of 0 or more")
             else:
                 weights[str(name)] = weight
@@ -248,9 +249,23 @@ def _parse_behaviours(c: _Checker, raw: Any) -> dict[str, Behaviour]:
         if polarity is not None and polarity not in (1, -1):
             c.error(key + ("polarity",), "polarity must be 1 (counts for) or -1 (counts against)")
         phrases = c.get(body, key, "cues", "strlist", required=True)
+        if phrases and not _check_phrases(c, key + ("cues",), phrases):
+            phrases = None
         if dimension in DIMENSIONS and polarity in (1, -1) and phrases:
             found[str(name)] = Behaviour(dimension, polarity, tuple(phrases))
     return found
+
+
+def _check_phrases(c: _Checker, key: Key, phrases: tuple[str, ...]) -> bool:
+    """Every phrase must start with a word ("^ " and "..." are only helpers around words)."""
+    good = True
+    for i, phrase in enumerate(phrases):
+        body = phrase[2:] if phrase.startswith("^ ") else phrase
+        first = body.split()[0] if body.split() else ""
+        if not WORD_CHARS.search(first) or first == "...":
+            c.error(key + (i,), f"cue phrase {phrase!r} must start with a word")
+            good = False
+    return good
 
 
 def _hint(name: str, states: dict) -> str:

@@ -65,7 +65,8 @@ def retag_session(store: Store, session_id: str, force: bool = False) -> dict[st
         ]
     scores = score_session(retagged)
     with store.db.conn:
-        store.db.execute("delete from tags where session_id = ? and tagger_version = ?", [session_id, version])  # a forced re-run replaces itself
+        # A forced re-run at the same version sets the current rows aside (kept, so overrides naming them carry over).
+        store.db.execute("update tags set tagger_version = tagger_version || '~replaced' where session_id = ? and tagger_version = ?", [session_id, version])
         if rows:
             store.db["tags"].insert_all(rows)
         store.db["scores"].upsert_all(

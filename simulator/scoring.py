@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -95,10 +97,12 @@ def score_session(turns: Iterable[Any], rubrics: dict[str, Rubric] | None = None
 
 def _counts(rubric: Rubric | None, dimension: str, tag: Any) -> int:
     """+1 or -1 if a tag counts for or against the dimension (its own, or listed in the rubric), else 0."""
+    if tag.rule.startswith("reviewer:"):
+        return tag.polarity if tag.dimension == dimension else 0  # a person's change says exactly where it counts
     if rubric is not None:
-        if tag.behaviour in rubric.behaviours_for:
+        if tag.polarity > 0 and tag.behaviour in rubric.behaviours_for:
             return 1
-        if tag.behaviour in rubric.behaviours_against:
+        if tag.polarity < 0 and tag.behaviour in rubric.behaviours_against:
             return -1
     return tag.polarity if tag.dimension == dimension else 0
 
@@ -142,8 +146,8 @@ def _positive(dimension: str, replies: list, rubric: Rubric | None) -> tuple[int
 
 
 def _shouted(text: str) -> bool:
-    """A customer message with a word of four or more letters in capitals ("WHERE is my order")."""
-    return any(len(w) >= 4 and w.isalpha() and w.isupper() for w in text.split())
+    """A customer message with a word of four or more letters in capitals ("WHERE is my order", "a REFUND!")."""
+    return any(len(w) >= 4 and w.isalpha() and w.isupper() for w in re.findall(r"[^\W\d_]+", text))
 
 
 def _patience(replies: list, turns: list, rubric: Rubric | None = None) -> tuple[int | None, list[dict[str, Any]]]:
@@ -161,9 +165,10 @@ def _patience(replies: list, turns: list, rubric: Rubric | None = None) -> tuple
             previous = turn
     for i, turn in replies:
         insult = last_customer.get(i)
-        if insult is not None and turn.latency is not None and turn.latency < HASTY_REPLY and _shouted(insult.text):
+        since = None if insult is None else round(turn.t - insult.t, 3)
+        if since is not None and 0 <= since < HASTY_REPLY and _shouted(insult.text):
             penalty += 0.5  # a reply fired back within seconds of being shouted at is a reaction, not an answer
-            evidence.append({"kind": "hasty_reply", "turn": i, "t": round(turn.t, 3), "seconds": turn.latency, "detail": f"sent {turn.latency:.1f} s after a message in capitals"})
+            evidence.append({"kind": "hasty_reply", "turn": i, "t": round(turn.t, 3), "seconds": since, "detail": f"sent {since:.1f} s after a message in capitals"})
         negatives = [tag for tag in turn.tags if _counts(rubric, "patience", tag) < 0]
         for tag in negatives:
             evidence.append(_tag_evidence(i, turn, tag))
@@ -182,6 +187,6 @@ def _patience(replies: list, turns: list, rubric: Rubric | None = None) -> tuple
 def overall(scores: dict[str, Score], weights: dict[str, float] | None = None) -> float | None:
     """The weighted mean of the scored dimensions (weight 1 unless the scenario says; 0 leaves one out)."""
     weights = weights or {}
-    pairs = [(s.score, weights.get(d, 1.0)) for d, s in scores.items() if s.score is not None]
+    pairs = [(s.score, weights.get(d, 1.0)) for d, s in scores.items() if s.score is not None and math.isfinite(weights.get(d, 1.0))]
     total = sum(w for _, w in pairs)
     return round(sum(v * w for v, w in pairs) / total, 2) if total else None

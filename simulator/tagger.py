@@ -24,6 +24,10 @@ QUOTED = re.compile(r'"[^"\n]{1,300}"|“[^”\n]{1,300}”|‘[^’\n]{1,300}�
 NEGATION_REACH = 5  # words: "not able to refund the delivery fee" is still a refusal
 GAP = 3  # how many words "..." in a cue may skip
 TYPO_MIN = 5  # words shorter than this get no typo variants: too many real words collide
+# The version of the rules in code (here and in context.py): bump it when they change what is tagged, so the
+# stored tagger_version says which rules made a tag and `rolesim retag` knows a session is out of date.
+RULES = 2
+UNMARKED_WORDS = 8  # a question typed without "?" is short: longer ones are statements ("When it ships, …")
 
 
 class Tag(NamedTuple):
@@ -365,7 +369,8 @@ class Tagger:
         self.wh_words = frozenset(self.lexicon.fold(str(w)) for w in spec.get("wh_words", ()))
         self.wh_exclamations = frozenset(self.lexicon.fold(str(w)) for w in spec.get("wh_exclamations", ()))
         # Words too common to show a reply is about the customer's question.
-        self.stopwords = self.question_starters | self.lexicon.negators | {self.lexicon.fold(str(w)) for w in spec.get("stopwords", ())}
+        # Folded letter for letter (å -> a), as the context rules fold the customer's question and the reply.
+        self.stopwords = frozenset(fold(str(w)) for key in ("question_starters", "negators", "stopwords") for w in spec.get(key, ()))
         address = spec.get("address") or {}
         # Capitalised forms ("De" in Danish) count only as written and not first in a sentence; others in any case.
         self._address = {
@@ -375,19 +380,21 @@ class Tagger:
         }
 
     def register(self, text: str) -> tuple[str, int, int] | None:
-        """How the reply addresses the customer: ('informal', start, end) of the first informal word, else formal, else None."""
+        """How the reply addresses the customer: ('formal' | 'informal', start, end) of the first such word, or None.
+
+        A formal pronoun anywhere wins: a word that only looks informal ("pārbaudi", a check) beside "Jums"
+        is no switch to "tu".
+        """
         if not any(self._address["formal"]) and not any(self._address["informal"]):
             return None
-        found = None
+        found: dict[str, tuple[str, int, int]] = {}
         for m in WORD.finditer(text):
             word = m.group()
-            for register in ("informal", "formal"):
+            for register in ("formal", "informal"):
                 exact, folded = self._address[register]
-                if word in exact and not _sentence_start(text, m.start()) or self.lexicon.fold(word) in folded:
-                    if register == "informal":
-                        return ("informal", m.start(), m.end())
-                    found = found or ("formal", m.start(), m.end())
-        return found
+                if register not in found and (word in exact and not _sentence_start(text, m.start()) or self.lexicon.fold(word) in folded):
+                    found[register] = (register, m.start(), m.end())
+        return found.get("formal") or found.get("informal")
 
     def cue_lexicon(self, cues: dict[str, Iterable[str]], behaviours: dict | None = None, names: Iterable[str] = ()) -> Lexicon:
         """Compile a scenario's own cues and behaviours (and the customer's names) with this language's stemmer and negators."""
@@ -396,7 +403,7 @@ class Tagger:
         if parts:  # looked up with the other words, instead of a scan per reply
             lexicon.tags["use_name"] = ("empathy", 1)
             for part in sorted(parts):
-                lexicon.add(part, "use_name", f"{self.language}/use_name", negatable=False)
+                lexicon.add(part, "use_name", f"{self.language}/use_name", negatable=False, typos=False)  # "Mrta" is a slip, not the name
         for cue_id, phrases in cues.items():
             for phrase in phrases:
                 lexicon.add(phrase, cue_id, f"cue/{cue_id}/{phrase}")
@@ -456,7 +463,7 @@ class Tagger:
         # Each window ends one character into the next word (never a break) so "9.95" can look ahead.
         if end - i > 1 and self.sentence_break.search(text, spans[i][1], spans[end - 1][0] + 1):
             return False
-        if cue.anchored and not _clause_start(text, spans[i][0]):
+        if cue.anchored and not _clause_start(text, spans[i][0], commas=False):
             return False
         if cue.negatable:
             for j in range(max(0, i - NEGATION_REACH), i):
@@ -472,10 +479,12 @@ class Tagger:
         tags = []
         spans = spans.all()
         starts = [s for s, _ in spans]
+        breaks = [m.start() for m in self.sentence_break.finditer(text)]  # once: a reply of many "?" stays linear
         q = text.find("?")
         while q >= 0:
             if q == 0 or text[q - 1] != "?":
-                boundary = max((m.start() for m in self.sentence_break.finditer(text, 0, q)), default=-1)
+                k = bisect_right(breaks, q - 1) - 1
+                boundary = breaks[k] if k >= 0 else -1
                 first = bisect_right(starts, boundary)
                 # The question may be a later clause: "Sounds like a neighbour took it - did you get a card?"
                 for k in range(first, bisect_right(starts, q)):
@@ -493,6 +502,8 @@ class Tagger:
         k = bisect_right([s for s, _ in spans], boundary)
         if k >= len(spans) - 1 or words[k].folded not in self.wh_words or words[k + 1].folded in self.wh_exclamations:
             return []
+        if len(spans) - k > UNMARKED_WORDS or "," in text[spans[k][0] :]:
+            return []  # "When the new set ships you will get an email" is a statement, not a question
         start, end = spans[k][0], spans[-1][1]
         return [Tag("problem_solving", 1, "clarifying_question", text[start:end], start, end, f"{self.language}/clarifying_question/unmarked")]
 
@@ -521,10 +532,11 @@ class Tagger:
         return []
 
 
-def _clause_start(text: str, i: int) -> bool:
-    """Whether only spaces or quotes lie between position i and the start of its sentence or clause."""
-    before = text[:i].rstrip(" \t\"'“‘")
-    return not before or before[-1] in ".!?\n:;,-–—("
+def _clause_start(text: str, i: int, commas: bool = True) -> bool:
+    """Whether only spaces or quotes lie between position i and the start of its sentence or clause
+    (a comma starts a clause only if `commas`: "…, so you can track it" is no restatement)."""
+    before = text[max(0, i - 40) : i].rstrip(" \t\"'“‘")
+    return not before or before[-1] in (".!?\n:;,-–—(" if commas else ".!?\n:;-–—(")
 
 
 def _sentence_start(text: str, i: int) -> bool:
@@ -572,7 +584,7 @@ def tagger_version(language: str = "en") -> str:
         spec = _cue_spec(language)
     except FileNotFoundError:
         language, spec = "en", _cue_spec("en")
-    return f"{__version__}+{language}.{spec.get('version', 1)}"
+    return f"{__version__}+{language}.{spec.get('version', 1)}.r{RULES}"
 
 
 @lru_cache(maxsize=None)

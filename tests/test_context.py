@@ -175,7 +175,7 @@ def test_names_gender_and_product_do_not_change_the_tags(text):
 def test_only_attention_to_detail_changes_when_a_fact_changes():
     facts = facts_of({"customer_name": "Marta Jensen", "order_number": "48213"})
     right = [t.behaviour for t in fact_tags("Marta, order 48213 is on its way.", facts)]
-    wrong = [t.behaviour for t in fact_tags("Marta, order 48312 is on its way.", facts)]
+    wrong = [t.behaviour for t in fact_tags("Marta, order 48231 is on its way.", facts)]
     assert right == ["correct_fact", "correct_name"] and wrong == ["wrong_fact", "correct_name"]
 
 
@@ -188,3 +188,32 @@ def test_context_rules_take_any_text_and_keep_spans_inside_it(text, customer_lin
     for tag in fact_tags(text, facts) + answer_tags(text, tags, set(), history):
         assert 0 <= tag.start <= tag.end <= len(text)
         assert text[tag.start : tag.end] == tag.evidence
+
+
+def test_other_numbers_and_words_near_a_fact_are_not_mistakes():
+    danish = get_tagger("da").lexicon
+    facts = facts_of({"customer_name": "Mette Kjærgaard", "order_number": "48213", "price": "€349.00", "due": "2019"}, fold=danish.fold)
+    text = "Meget beklageligt, Mette Kjaergaard. Mere information: 100% sikkert, 1000 kr, 2018, 349."
+    found = [(t.behaviour, t.evidence) for t in fact_tags(text, facts, danish.stem, danish.fold)]
+    assert ("misspelled_name", "Meget") not in found and ("misspelled_name", "Mere") not in found
+    assert ("correct_name", "Kjaergaard") in found and ("correct_name", "Mette") in found
+    assert not [b for b, _ in found if b == "wrong_fact"]  # amounts and years near a fact are other numbers
+    assert ("correct_fact", "349") in found
+
+
+def test_answer_evidence_stays_inside_a_reply_with_an_ellipsis_character():
+    history = [Said("customer", "Where are my chairs?")]
+    for text in ("Ok… the chairs", "Sorry… your chairs…"):
+        for tag in answer_tags(text, [], set(), history):
+            assert text[tag.start : tag.end] == tag.evidence and tag.end <= len(text)
+            assert tag.evidence.lower().startswith("chairs")
+
+
+def test_the_customer_does_not_react_to_a_repeat_only_to_the_words(parcel):
+    from simulator.context import SessionContext
+
+    scenario, persona = parcel
+    context = SessionContext(scenario, persona, get_tagger("en"), ("Marta Jensen",))
+    earlier = [Said("candidate", "Please hold on a moment.", [])]
+    heard, tags, _ = context.tag("Please hold on a moment.", earlier, 60.0)
+    assert "formulaic" in {t.behaviour for t in tags} and "formulaic" not in {t.behaviour for t in heard}

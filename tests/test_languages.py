@@ -105,3 +105,7 @@ def test_eval_tags_a_labelled_set_in_its_own_language(lang):
 def test_default_scenario_without_a_language_is_late_parcel(shipped):
     assert default_scenario(shipped, None) == "late-parcel"
     assert default_scenario(shipped, "xx") == "late-parcel"
+
+
+def test_a_formal_pronoun_wins_over_a_word_that_only_looks_informal():
+    assert get_tagger("lv").register("Mēs veiksim pārbaudi un Jums piezvanīsim.")[0] == "formal"

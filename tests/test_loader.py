@@ -97,3 +97,17 @@ def test_any_yaml_structure_gives_problems_not_exceptions(data):
     source, problems = read_source("any.yaml", yaml.safe_dump(data))
     assert source is not None
     parse_scenario(source)
+
+
+def test_a_cue_phrase_with_no_word_is_an_error_at_its_line(tmp_path):
+    from simulator.loader import load_scenario
+    from simulator.yamlsource import LoadError
+
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "id: bad\ntitle: Bad\nlanguage: en\narchetype: angry\npersona: p\ntime_limit: 60\nbrief: b\nreference: r\n"
+        "cues:\n  odd: ['?!', refund]\nstart: a\nstates:\n  a:\n    say: hi\n    outcome: resolved\n"
+    )
+    with pytest.raises(LoadError) as failure:
+        load_scenario(path)
+    assert "bad.yaml:10:9: error: cue phrase '?!' must start with a word" in str(failure.value)

@@ -68,3 +68,21 @@ def test_retag_with_nothing_named_is_a_clear_error(tmp_path, capsys):
     scripted(path, "locked-out", "good", "Carl Care")
     assert main(["retag", "--db", str(path)]) == 1
     assert "--all" in capsys.readouterr().err
+
+
+def test_a_forced_retag_keeps_a_reviewers_removal_and_a_failure_exits_1(tmp_path, capsys):
+    path = tmp_path / "f.sqlite"
+    first = scripted(path, "late-parcel", "rude", "Rob Rude")
+    scripted(path, "late-parcel", "good", "Anna Good")
+    store = ReviewStore(path)
+    calm = next(t for t in store.tags(first) if t["behaviour"] == "calm_down")
+    store.override(first, "ieva", "kindly meant", "remove", tag_id=calm["id"])
+    store.close()
+    assert main(["retag", first, "--force", "--db", str(path)]) == 0
+    transcript = load_transcript(ReviewStore(path), first)
+    assert not any(t.behaviour == "calm_down" for turn in transcript.replies() for t in turn.tags)
+    store = ReviewStore(path)
+    with store.db.conn:
+        store.db.execute("delete from snapshots")  # the scenario text is gone: that session cannot be re-tagged
+    assert main(["retag", "--all", "--force", "--db", str(path)]) == 1
+    assert "not re-tagged" in capsys.readouterr().err

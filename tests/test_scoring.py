@@ -69,3 +69,29 @@ def test_a_scenario_weights_the_overall_and_a_zero_weight_leaves_a_dimension_out
     only_patience = overall(scores, {d: 0 for d in scored} | {"patience": 1})
     assert only_patience == scores["patience"].score
     assert overall(scores, {d: 0 for d in scored}) is None
+
+
+def test_a_reviewers_change_of_a_tag_moves_the_scores():
+    from simulator.tagger import Tag
+
+    turns = session("Calm down.")
+    before = score_session(turns)
+    calm = next(t for t in turns[1].tags if t.behaviour == "calm_down")
+    turns[1].tags = [Tag("empathy", 1, "calm_down", calm.evidence, calm.start, calm.end, "reviewer:ieva")]
+    after = score_session(turns)
+    assert after["patience"].score > before["patience"].score
+    assert after["empathy"].score > before["empathy"].score
+
+
+def test_a_hasty_reply_is_timed_from_the_shouted_message_not_a_later_nudge():
+    from simulator.engine import Turn
+
+    turns = [
+        Turn("customer", "WHERE IS MY ORDER", 0.0, "s"),
+        Turn("customer", "Hello?", 60.0, "s", nudge=True),
+        Turn("candidate", "Let me check that for you.", 62.0, "s", get_tagger().tag("Let me check that for you."), latency=2.0),
+    ]
+    assert not [e for e in score_session(turns)["patience"].evidence if e["kind"] == "hasty_reply"]
+    turns[2] = Turn("candidate", "Let me check that for you.", 2.0, "s", turns[2].tags, latency=2.0)
+    hasty = [e for e in score_session(turns[:1] + turns[2:])["patience"].evidence if e["kind"] == "hasty_reply"]
+    assert hasty and hasty[0]["seconds"] == 2.0
