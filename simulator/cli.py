@@ -72,8 +72,18 @@ def cmd_validate(args) -> int:
     if not files:
         raise CliError("no YAML files found in " + " ".join(args.paths))
     checked = Library()
+    tests_files = [f for f in files if f.name.endswith((".tests.yaml", ".tests.yml"))]
     for path in files:
-        checked.add_file(path)
+        if path not in tests_files:
+            checked.add_file(path)
+    for path in tests_files:  # named on purpose: checked as scenario tests (play them with `rolesim test`)
+        from .scenario_tests import load_cases
+        from .yamlsource import LoadError
+
+        try:
+            load_cases(path)
+        except LoadError as exc:
+            checked.problems += exc.problems
     # Personas a scenario names may live elsewhere on the search path.
     for pid, persona in _library(args).personas.items():
         checked.personas.setdefault(pid, persona)

@@ -165,3 +165,11 @@ def test_shipped_scenarios_validate_clean():
 def test_top_level_folders_are_the_shipped_content():
     for name in ("scenarios", "personas"):
         assert (ROOT / name).resolve() == (ROOT / "simulator" / name).resolve()
+
+
+def test_validate_checks_a_named_scenario_tests_file_as_tests(tmp_path, capsys):
+    assert main(["validate", str(ROOT / "simulator" / "scenarios" / "late-parcel.tests.yaml")]) == 0
+    broken = tmp_path / "x.tests.yaml"
+    broken.write_text("scenario: x\ncases: []\n")
+    assert main(["validate", str(broken)]) == 1
+    assert "x.tests.yaml:2:8: error: a tests file has 'cases'" in capsys.readouterr().out
