@@ -426,7 +426,8 @@ class Tagger:
         cue_hits = cues.match(cues.words(written)) if cues else []
         names = tuple(names)
         capitals = any(map(_SHOUT, words))
-        open_end = text[-1:].isalnum() and len(written) > 2  # no full stop: possibly a question typed without its mark
+        # No full stop, and a short last sentence starting with what/when/…: possibly a question typed without its mark.
+        open_end = bool(self.wh_words) and text[-1:].isalnum() and 2 < len(written) and self._unmarked_candidate(text)
         if not (found or cue_hits or names or capitals or open_end or "?" in text):
             return [], set()
         spans = _Spans(text, written)  # offsets only as far as something needs them
@@ -494,6 +495,13 @@ class Tagger:
                         break
             q = text.find("?", q + 1)
         return tags
+
+    def _unmarked_candidate(self, text: str) -> bool:
+        """A cheap look at the last sentence's first word, before any offsets are worked out."""
+        tail = text[-200:]
+        cut = max(tail.rfind(c) for c in ".!?;\n")
+        first = WORD.search(tail, cut + 1)
+        return first is not None and self.lexicon.fold(first.group()) in self.wh_words
 
     def _unmarked_question(self, text: str, words: list[_Word], spans: _Spans) -> list[Tag]:
         """Chat often drops the '?': a last sentence starting with a wh-word asks all the same ("what's the order number")."""
