@@ -70,3 +70,10 @@ def test_end_screen(snap_compare, tmp_path, size):
         still(pilot.app)
 
     assert snap_compare(app_for_snapshot(tmp_path), terminal_size=size, run_before=before)
+
+
+def test_latvian_chat_screen(snap_compare, tmp_path):
+    library = Library.load([SHIPPED / "scenarios", SHIPPED / "personas"])
+    scenario = library.scenario("lv-pakomats")
+    app = build_candidate_app(scenario, library.persona_for(scenario), tmp_path / "db.sqlite", "Anna Bērziņa", seed=3, clock=Clock(), tick_interval=3600)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=lambda pilot: to_chat(pilot, reply="Labdien, Ilze! Ļoti atvainojos, tūlīt pārbaudīšu pasūtījumu."))
