@@ -253,11 +253,15 @@ class SessionContext:
         fold_as_language = tagger.lexicon.fold  # Danish "Kjærgaard" and "Kjaergaard" are one name
         self.facts = FactCheck(facts_of(scenario.facts, self.names, fold_as_language), tagger.lexicon.stem, fold_as_language)
         self.cue_lexicon = tagger.cue_lexicon(scenario.cues, scenario.behaviours, self.names)
+        # Capitals the scenario itself writes ("ELECTRO-SHOP", "NEPAREIZAJĀ") are names or quotes, not shouting.
+        self.capitals = {w for text in (scenario.reference, *scenario.facts.values()) for w in WORD.findall(str(text)) if w.isupper() and len(w) >= 2}
         self._mood_at_last_reply: float | None = None
 
     def tag(self, text: str, history: Sequence[Said], mood: float) -> tuple[list[Tag], list[Tag], set[str]]:
         """(tags the customer reacts to, all tags including context, scenario cues matched)."""
         tags, cues = self.tagger.analyse(text, (), self.cue_lexicon)  # the names are in the cue lexicon
+        if self.capitals:
+            tags = [t for t in tags if t.behaviour != "shouting" or not set(WORD.findall(t.evidence)) <= self.capitals]
         heard = list(tags)  # the customer reacts to the words of this reply, not to what came before
         tags += formulaic_tags(text, tags, history)
         worse = self._mood_at_last_reply is not None and mood > self._mood_at_last_reply

@@ -217,3 +217,15 @@ def test_the_customer_does_not_react_to_a_repeat_only_to_the_words(parcel):
     earlier = [Said("candidate", "Please hold on a moment.", [])]
     heard, tags, _ = context.tag("Please hold on a moment.", earlier, 60.0)
     assert "formulaic" in {t.behaviour for t in tags} and "formulaic" not in {t.behaviour for t in heard}
+
+
+def test_capitals_copied_from_the_reference_are_not_shouting(parcel):
+    from simulator.context import SessionContext
+
+    scenario, persona = parcel
+    scenario = replace(scenario, reference=scenario.reference + "\nMerchant on the statement: ELECTRO SHOP BV.")
+    context = SessionContext(scenario, persona, get_tagger("en"), ("Marta Jensen",))
+    _, tags, _ = context.tag("The charge from ELECTRO SHOP is ours.", [], 60.0)
+    assert "shouting" not in {t.behaviour for t in tags}
+    _, tags, _ = context.tag("I TOLD YOU ALREADY.", [], 60.0)
+    assert "shouting" in {t.behaviour for t in tags}
