@@ -155,11 +155,12 @@ def format_date(value: date | datetime | str, lang: str = DEFAULT) -> str:
 def format_datetime(value: date | datetime | str, lang: str = DEFAULT) -> str:
     """A date and time to the minute, as stored (no time zone conversion): 23.11.2026. 13:14 (lv)."""
     lang = language(lang)
+    day = format_date(value, lang)
     try:
         d = _as_datetime(value)
     except ValueError:
-        return "" if value is None else str(value)
-    return format_date(d, lang) + " " + TIME[lang].format(H=d.hour, M=d.minute)
+        return day  # what format_date made of a value that is no date
+    return day + " " + TIME[lang].format(H=d.hour, M=d.minute)
 
 
 def format_clock(seconds: float | None, lang: str = DEFAULT, tenths: bool = False) -> str:
