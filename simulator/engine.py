@@ -5,13 +5,14 @@ from __future__ import annotations
 import random
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from transitions import Machine
 
 from .model import Condition, Persona, Scenario, State
-from .context import SessionContext
-from .tagger import Tag, get_tagger
+if TYPE_CHECKING:  # the tagger is imported with the first reply, not with the app
+    from .context import SessionContext
+    from .tagger import Tag
 
 MAX_TYPING = 15.0  # longer looks like a stalled chat, however slow the persona types
 MAX_READING = 4.0  # the customer reads a reply before starting to type, at most this long
@@ -110,7 +111,7 @@ class Conversation:
         self.seed = seed
         self.conversation_id = conversation_id
         self.rng = random.Random(seed)
-        self._context: SessionContext | None = None  # built on the first reply: starting a session must not wait for the tagger
+        self._context: "SessionContext | None" = None  # built on the first reply: starting a session must not wait for the tagger
         self.names = tuple(n for n in (scenario.facts.get("customer_name"), persona.name) if n)
         self.facts = _Facts(scenario.facts)
         self.facts.setdefault("customer_name", persona.name)
@@ -311,6 +312,10 @@ class Conversation:
         if self.finished or self.outcome is not None:
             return self._drain()
         if self._context is None:
+            # Imported here: the tagger and its rules load on the first reply, not before the first frame.
+            from .context import SessionContext
+            from .tagger import get_tagger
+
             self._context = SessionContext(self.scenario, self.persona, get_tagger(self.scenario.language), self.names)
         # The customer reacts to the words; context tags (facts, open questions, mood) are for scoring and review.
         heard_tags, tags, cues = self._context.tag(text, self.turns, self.mood)

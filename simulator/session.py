@@ -11,7 +11,6 @@ from .engine import Conversation, Event
 from .model import Persona, Scenario
 from .recorder import SessionRecorder
 from .scoring import score_session
-from .tagger import tagger_version
 
 NOTICE_VERSION = "2026-11-1"  # bump when the notice text changes: consent is stored against it
 MAX_REPLY = 4000
@@ -98,7 +97,7 @@ class LiveSession:
             seed=self.seed,
             extra_time_pct=self.extra_time_pct,
             source="live",
-            tagger_version=tagger_version(self.scenario.language),
+            tagger_version=_tagger_version(self.scenario.language),
         )  # its writer thread starts after the chat's first frame: start_recording()
         self._t0 = self.clock()
         # The notice was read in this language: consent is stored against its version and language.
@@ -190,3 +189,9 @@ class LiveSession:
     def _record(self, kind: str, t: float, data: dict, conversation: int = 1) -> None:
         if self.recorder:
             self.recorder.record(kind, round(t * 1000), data, conversation)
+
+
+def _tagger_version(language: str) -> str:
+    from .tagger import tagger_version  # reads the cue file's version; the tagger module loads here, after the first frame
+
+    return tagger_version(language)
