@@ -375,7 +375,7 @@ def cmd_explain(args) -> int:
 
     store = _review_store(args)
     transcript = load_transcript(store, _session_id(store, args.session))
-    print(explanation(transcript, _scenario_weights(store, transcript.session)))
+    print(explanation(transcript, _scenario_weights(store, transcript.session), args.lang))
     return 0
 
 
@@ -550,6 +550,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("explain", help="why a session's scores are what they are", description="Print each score of a session with the descriptor it reached and every tag (words, offsets, rule) and timing behind it.")
     p.add_argument("session", metavar="SESSION_ID", help="the id, or a unique prefix of it")
     p.add_argument("--db", metavar="PATH", help="database file (default: $ROLESIM_DB or transcripts/rolesim.sqlite)")
+    p.add_argument("--lang", metavar="xx", help="language of the explanation (default: the session's)")
     p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("calibrate", help="where reviewers and the machine disagree", description="Compare reviewers' tag and score overrides with the automatic ones: per dimension, agreement and Cohen's kappa, and the behaviours most often overridden.")

@@ -174,3 +174,4 @@ class Rubric:
     descriptors: dict[int, str]
     core: bool = False
     target_share: float = 1.0  # share of replies showing a behaviour that earns the top score
+    translations: dict = field(default_factory=dict)  # lang -> {title, definition, descriptors}: what reviewers read

@@ -27,9 +27,20 @@ def clock(seconds: float | None) -> str:
 
 
 def dimension_title(dim: str, messages: Messages, rubrics: dict) -> str:
-    """A dimension's title: the rubric file's in English (authors own it), the catalog's in other languages."""
-    english = rubrics[dim].title if dim in rubrics else dim
-    return english if messages.lang == "en" else messages.get(f"dimension.{dim}", english)
+    """A dimension's title: the rubric file's (in its translation, if it has one), else the catalog's."""
+    rubric = rubrics.get(dim)
+    if rubric is None:
+        return messages.get(f"dimension.{dim}", dim)
+    if messages.lang == "en":
+        return rubric.title
+    return rubric.translations.get(messages.lang, {}).get("title") or messages.get(f"dimension.{dim}", rubric.title)
+
+
+def describe(score: Any, lang: str, rubrics: dict) -> str:
+    """The descriptor a score reached, in `lang` where the rubric file translates it."""
+    rubric = rubrics.get(score.dimension)
+    translated = rubric.translations.get(lang, {}).get("descriptors", {}) if rubric is not None and lang != "en" else {}
+    return str(translated.get(score.anchor) or score.descriptor)
 
 
 def report_messages(t: Transcript, lang: str | None = None) -> Messages:
@@ -51,7 +62,7 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def report_data(t: Transcript) -> dict[str, Any]:
+def report_data(t: Transcript, lang: str | None = None) -> dict[str, Any]:
     """Everything a report shows, as plain data (the JSON format, and the source of the others)."""
     automatic = t.automatic_scores()
     reviewed = t.scores()
@@ -84,7 +95,7 @@ def report_data(t: Transcript) -> dict[str, Any]:
                 "human_reason": human[dim]["reason"] if dim in human else None,
                 "human_by": human[dim]["author"] if dim in human else None,
                 "title": rubrics[dim].title if dim in rubrics else dim,
-                "descriptor": reviewed[dim].descriptor,
+                "descriptor": describe(reviewed[dim], lang or t.session.get("language") or "en", rubrics),
                 "evidence": reviewed[dim].evidence,
             }
             for dim in automatic
@@ -107,7 +118,7 @@ def markdown(t: Transcript, lang: str | None = None) -> str:
     """A readable report for sharing as text, in `lang` or the session's language."""
     m = report_messages(t, lang)
     clock = lambda seconds: m.clock(seconds, tenths=True)  # noqa: E731
-    d = report_data(t)
+    d = report_data(t, lang)
     s = d["session"]
     rubrics = load_rubrics()
     outcome = m(f"outcome.{s['outcome']}")
@@ -190,7 +201,7 @@ def html_report(t: Transcript, lang: str | None = None) -> str:
     """One self-contained HTML file that prints well, in `lang` or the session's language; candidate text escaped, nothing runs."""
     m = report_messages(t, lang)
     clock = lambda seconds: m.clock(seconds, tenths=True)  # noqa: E731
-    d = report_data(t)
+    d = report_data(t, lang)
     s = d["session"]
     rubrics = load_rubrics()
     rows = "".join(
@@ -281,39 +292,45 @@ def cohort_csv(transcripts: list[Transcript]) -> str:
     return out.getvalue()
 
 
-def explanation(t: Transcript, weights: dict[str, float] | None = None) -> str:
+def explanation(t: Transcript, weights: dict[str, float] | None = None, lang: str | None = None) -> str:
     """Why each score is what it is: the descriptor reached and every tag and timing behind it."""
+    m = report_messages(t, lang)
     rubrics = load_rubrics()
     human = t.score_overrides()
     texts = {turn.index: turn.text for turn in t.turns}
-    lines = [f"Session {t.session['id']} · {display_safe(t.session['scenario_id'] or '')} · outcome {t.session['outcome']} · tagger {t.session['tagger_version']}", ""]
+    s = t.session
+    lines = [m("explain.header", id=s["id"], scenario=display_safe(s["scenario_id"] or ""), outcome=m(f"outcome.{s['outcome']}"), tagger=s["tagger_version"]), ""]
     scores = t.scores()
-    unscored = [rubrics[d].title if d in rubrics else d for d, s in scores.items() if s.score is None and d not in human]
+    unscored = [dimension_title(d, m, rubrics) for d, sc in scores.items() if sc.score is None and d not in human]
     for dim, score in scores.items():
         if score.score is None and dim not in human:
             continue
-        title = rubrics[dim].title if dim in rubrics else dim
-        lines.append(f"{title}: {score.score}  — {score.descriptor}")
+        lines.append(f"{dimension_title(dim, m, rubrics)}: {score.score}  — {describe(score, m.lang, rubrics)}")
         if dim in human:
-            lines.append(f"  reviewer {display_safe(human[dim]['author'])} set {human[dim]['score']}: {display_safe(human[dim]['reason'])}")
+            lines.append("  " + m("explain.reviewer_set", name=display_safe(human[dim]["author"]), score=human[dim]["score"], reason=display_safe(human[dim]["reason"])))
         for e in score.evidence:
-            if e["kind"] == "tag":
+            kind = e["kind"]
+            if kind == "tag":
                 sign = "+" if e["polarity"] > 0 else "−"
-                lines.append(f"  {sign} turn {e['turn']} at {clock(e['t'])}: {e['behaviour']} “{display_safe(e['evidence'])}” [{e['start']}:{e['end']}] by rule {display_safe(e['rule'])}")
-                lines.append(f"      in: {display_safe(texts.get(e['turn'], ''))[:160]}")
-            elif e["kind"] == "coverage":
-                lines.append(f"  {e['with_behaviour']} of {e['replies']} replies showed it; behaviours: {', '.join(e['distinct_behaviours']) or 'none'}")
-            elif e["kind"] == "slow_reply":
-                lines.append(f"  − turn {e['turn']}: replied after {e['seconds']:.0f} s")
-            elif e["kind"] == "interrupted":
-                lines.append(f"  − turn {e['turn']}: {e['detail']}")
+                lines.append("  " + m("explain.tag", sign=sign, turn=e["turn"], at=clock(e["t"]), behaviour=e["behaviour"], evidence=display_safe(e["evidence"]), start=e["start"], end=e["end"], rule=display_safe(e["rule"])))
+                lines.append("      " + m("explain.in", text=display_safe(texts.get(e["turn"], ""))[:160]))
+            elif kind == "coverage":
+                lines.append("  " + m("explain.coverage", shown=e["with_behaviour"], replies=e["replies"], behaviours=", ".join(e["distinct_behaviours"]) or m("explain.none")))
+            elif kind in ("slow_reply", "hasty_reply"):
+                lines.append("  − " + m(f"explain.{kind}", turn=e["turn"], seconds=round(e["seconds"])))
+            elif kind == "interrupted":
+                lines.append("  − " + m("explain.interrupted", turn=e["turn"]))
+            elif kind == "absence":
+                lines.append("  " + (m("explain.calm", replies=e["replies"]) if "replies" in e else m("explain.no_reply")))
+            elif kind == "formulaic":
+                lines.append("  " + m("explain.formulaic", count=e["count"]))
             else:
-                lines.append(f"  {e.get('detail', e['kind'])}")
+                lines.append(f"  {e.get('detail', kind)}")
         lines.append("")
     if unscored:
-        lines.append(f"n/a (no evidence in this session, so no score): {', '.join(unscored)}")
+        lines.append(m("explain.na", dimensions=", ".join(unscored)))
     total = overall(scores, weights)
     if total is not None:
-        weighting = ", ".join(f"{d} ×{w:g}" for d, w in sorted((weights or {}).items())) or "every scored dimension alike"
-        lines.append(f"Overall: {total:.2f} of 5 (weighted mean, {weighting}; advice for a person, not a decision)")
+        weighting = ", ".join(f"{d} ×{w:g}" for d, w in sorted((weights or {}).items())) or m("explain.alike")
+        lines.append(m("explain.overall", total=f"{total:.2f}", weighting=weighting))
     return "\n".join(lines)

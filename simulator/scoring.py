@@ -49,6 +49,10 @@ def load_rubrics() -> dict[str, Rubric]:
             descriptors={int(k): v for k, v in raw["descriptors"].items()},
             core=bool(raw.get("core")),
             target_share=float(raw.get("target_share", 1.0)),
+            translations={
+                str(lang): {**body, "descriptors": {int(k): v for k, v in (body.get("descriptors") or {}).items()}}
+                for lang, body in (raw.get("translations") or {}).items()
+            },
         )
     return rubrics
 
@@ -180,7 +184,7 @@ def _patience(replies: list, turns: list, rubric: Rubric | None = None) -> tuple
             penalty += 0.5
             evidence.append({"kind": "slow_reply", "turn": i, "t": round(turn.t, 3), "seconds": turn.latency})
     if not evidence:
-        evidence.append({"kind": "absence", "detail": f"no blame, sarcasm, shouting, dismissal or interruption in {len(replies)} replies"})
+        evidence.append({"kind": "absence", "replies": len(replies), "detail": f"no blame, sarcasm, shouting, dismissal or interruption in {len(replies)} replies"})
     return max(1, min(5, int(5 - penalty + 0.5))), evidence
 
 

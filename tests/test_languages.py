@@ -109,3 +109,33 @@ def test_default_scenario_without_a_language_is_late_parcel(shipped):
 
 def test_a_formal_pronoun_wins_over_a_word_that_only_looks_informal():
     assert get_tagger("lv").register("Mēs veiksim pārbaudi un Jums piezvanīsim.")[0] == "formal"
+
+
+def test_explain_and_scores_speak_the_sessions_language_with_rubric_translations(tmp_path, capsys):
+    from simulator.cli import main
+    from simulator.scoring import load_rubrics
+    from simulator.store import ReviewStore
+    from simulator.transcript import load_transcript
+
+    from .test_review_core import scripted
+
+    path = tmp_path / "lv.sqlite"
+    sid = scripted(path, "lv-pakomats", "rude", "Rūdolfs Rupjais")
+    capsys.readouterr()
+    assert main(["explain", sid[:8], "--db", str(path)]) == 0
+    out = capsys.readouterr().out
+    patience = load_rubrics()["patience"]
+    assert out.startswith("Sesija ") and patience.translations["lv"]["title"] + ":" in out
+    score = load_transcript(ReviewStore(path), sid).scores()["patience"]
+    assert patience.translations["lv"]["descriptors"][score.anchor] in out
+    assert main(["explain", sid[:8], "--db", str(path), "--lang", "en"]) == 0
+    assert capsys.readouterr().out.startswith("Session ")
+
+
+def test_every_rubric_is_translated_into_every_language():
+    from simulator.scoring import load_rubrics
+
+    for rubric in load_rubrics().values():
+        for lang in LANGS:
+            body = rubric.translations[lang]
+            assert body["title"] and body["definition"] and set(body["descriptors"]) == {1, 3, 5}, (rubric.dimension, lang)

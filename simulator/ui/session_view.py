@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Sparkline, Static
 
 from ..i18n import Messages, catalog
-from ..report import dimension_title, html_report, markdown
+from ..report import describe, dimension_title, html_report, markdown
 from ..scoring import load_rubrics
 from ..store import ReviewStore
 from ..text import display_safe
@@ -202,7 +202,7 @@ class SessionScreen(Screen):
                 line += m("review.session.reviewer_score", name=display_safe(human[dim]["author"]), score=human[dim]["score"], reason=display_safe(human[dim]["reason"]))
             evidence = sum(1 for e in score.evidence if e.get("kind") == "tag")
             lines.append(Content(line).stylize("bold"))
-            lines.append(Content(m("review.session.evidence", descriptor=score.descriptor, n=evidence)))
+            lines.append(Content(m("review.session.evidence", descriptor=describe(score, m.lang, rubrics), n=evidence)))
         self.query_one("#scores", Static).update(Content("\n").join(lines))
         latencies = [r.timing.to_send for r in t.replies() if r.timing and r.timing.to_send is not None]
         self.query_one("#latency", Sparkline).data = latencies or [0]
