@@ -114,9 +114,8 @@ def cmd_play(args) -> int:
     recorder = None
     if args.db:
         from .recorder import SessionRecorder
-        from .tagger import tagger_version
 
-        recorder = SessionRecorder(args.db, scenario, persona, args.candidate, seed=args.seed, source="scripted", tagger_version=tagger_version(scenario.language)).start()
+        recorder = SessionRecorder(args.db, scenario, persona, args.candidate, seed=args.seed, source="scripted").start()
     try:
         result = play(scenario, persona, replies, seed=args.seed, recorder=recorder)
     finally:

@@ -97,8 +97,7 @@ class LiveSession:
             seed=self.seed,
             extra_time_pct=self.extra_time_pct,
             source="live",
-            tagger_version=_tagger_version(self.scenario.language),
-        )  # its writer thread starts after the chat's first frame: start_recording()
+        )  # it stores the tagger version of the scenario's language; its writer thread starts after the first frame: start_recording()
         self._t0 = self.clock()
         # The notice was read in this language: consent is stored against its version and language.
         consent = {"notice_version": NOTICE_VERSION, "notice_language": self.language, "extra_time_pct": self.extra_time_pct, "time_limit": self.time_limit}
@@ -189,9 +188,3 @@ class LiveSession:
     def _record(self, kind: str, t: float, data: dict, conversation: int = 1) -> None:
         if self.recorder:
             self.recorder.record(kind, round(t * 1000), data, conversation)
-
-
-def _tagger_version(language: str) -> str:
-    from .tagger import tagger_version  # reads the cue file's version; the tagger module loads here, after the first frame
-
-    return tagger_version(language)
