@@ -379,14 +379,14 @@ def cmd_explain(args) -> int:
 
 
 def _scenario_weights(store, session: dict) -> dict[str, float]:
-    """The weights of the scenario as the session ran it (its stored text); none if it cannot be read."""
-    from .loader import parse_scenario
-    from .yamlsource import read_source
+    """The weights of the scenario as the session ran it; none if its text cannot be read."""
+    from .transcript import stored_source
+    from .yamlsource import LoadError
 
-    text = store.snapshot(session.get("scenario_hash") or "")
-    source, _ = read_source("<stored scenario>", text) if text else (None, [])
-    scenario, _ = parse_scenario(source) if source else (None, [])
-    return dict(scenario.weights) if scenario else {}
+    try:
+        return dict(stored_source(store, session, "scenario").weights)
+    except (KeyError, LoadError):
+        return {}
 
 
 def cmd_calibrate(args) -> int:

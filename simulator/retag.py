@@ -7,24 +7,10 @@ from dataclasses import replace
 from typing import Any
 
 from .context import Said, SessionContext
-from .loader import parse_persona, parse_scenario
 from .scoring import score_session
 from .store import CORE_SCORE_COLUMNS, Store, now_iso
 from .tagger import get_tagger, tagger_version
-from .transcript import load_transcript
-from .yamlsource import LoadError, read_source
-
-
-def _snapshot(store: Store, digest: str, parse, what: str):
-    """A scenario or persona exactly as the session ran it (its stored text), not as the file reads today."""
-    text = store.snapshot(digest or "")
-    if text is None:
-        raise KeyError(f"the session's {what} text is not stored")
-    source, problems = read_source(f"<stored {what}>", text)
-    found, more = parse(source) if source else (None, problems)
-    if found is None:
-        raise LoadError(problems + more)
-    return found
+from .transcript import load_transcript, stored_source
 
 
 def retag_session(store: Store, session_id: str, force: bool = False) -> dict[str, Any]:
@@ -32,8 +18,8 @@ def retag_session(store: Store, session_id: str, force: bool = False) -> dict[st
     session = store.session(session_id)
     if session is None:
         raise KeyError(f"no session '{session_id}'")
-    scenario = _snapshot(store, session["scenario_hash"], parse_scenario, "scenario")
-    persona = _snapshot(store, session["persona_hash"], parse_persona, "persona")
+    scenario = stored_source(store, session, "scenario")
+    persona = stored_source(store, session, "persona")
     version = tagger_version(scenario.language)
     old_version = session["tagger_version"] or ""
     if old_version == version and not force:

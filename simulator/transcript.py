@@ -101,6 +101,24 @@ def _with_tags(turns: list[ReviewTurn], automatic: bool) -> list[ReviewTurn]:
     return out
 
 
+def stored_source(store: Store, session: dict[str, Any], kind: str) -> Any:
+    """The session's scenario or persona (`kind`) exactly as it ran — its stored text, not the file as it reads today.
+
+    Raises KeyError if the text is not stored, LoadError if it no longer loads.
+    """
+    from .loader import parse_persona, parse_scenario
+    from .yamlsource import LoadError, read_source
+
+    text = store.snapshot(session.get(f"{kind}_hash") or "")
+    if text is None:
+        raise KeyError(f"the session's {kind} text is not stored")
+    source, problems = read_source(f"<stored {kind}>", text)
+    found, more = (parse_scenario if kind == "scenario" else parse_persona)(source) if source else (None, [])
+    if found is None:
+        raise LoadError(problems + more)
+    return found
+
+
 def load_transcript(store: Store, session_id: str) -> Transcript:
     """Rebuild a session from its events, tags, notes and overrides."""
     session = store.session(session_id)

@@ -19,7 +19,8 @@ from ..report import describe, dimension_title, html_report, markdown
 from ..scoring import load_rubrics
 from ..store import ReviewStore
 from ..text import display_safe
-from ..transcript import ReviewTurn, Transcript, load_transcript
+from ..transcript import ReviewTurn, Transcript, load_transcript, stored_source
+from ..yamlsource import LoadError
 from .localize import localize_bindings
 from .review_modals import NoteDialog, RecommendDialog, ScoreDialog, TagOverrideDialog
 
@@ -178,11 +179,10 @@ class SessionScreen(Screen):
         self._render_side()
 
     def _customer_name(self) -> str:
-        text = self.store.snapshot(self.transcript.session.get("persona_hash") or "") or ""
-        for line in text.splitlines():
-            if line.startswith("name:"):
-                return line.split(":", 1)[1].strip().strip("\"'")
-        return self.messages("review.customer")
+        try:
+            return stored_source(self.store, self.transcript.session, "persona").name
+        except (KeyError, LoadError):
+            return self.messages("review.customer")
 
     def _render_side(self) -> None:
         t = self.transcript
