@@ -234,9 +234,9 @@ def formulaic_tags(text: str, tags: list[Tag], history: Sequence[Said]) -> list[
     return []
 
 
-def address_tags(text: str, register: tuple[str, int, int] | None, wanted: str | None, upset: bool) -> list[Tag]:
-    """A scenario that wants formal address notes a reply to an upset customer in the informal."""
-    if wanted != "formal" or not upset or register is None or register[0] != "informal":
+def address_tags(text: str, register: tuple[str, int, int] | None) -> list[Tag]:
+    """An informal reply, where the scenario wants formal address to an upset customer (the caller knows when)."""
+    if register is None or register[0] != "informal":
         return []
     _, start, end = register
     return [Tag("communication", -1, "informal_address", text[start:end], start, end, "context/address/informal")]
@@ -252,16 +252,14 @@ class SessionContext:
         self.names = tuple(names)
         fold_as_language = tagger.lexicon.fold  # Danish "Kjærgaard" and "Kjaergaard" are one name
         self.facts = FactCheck(facts_of(scenario.facts, self.names, fold_as_language), tagger.lexicon.stem, fold_as_language)
-        self.cue_lexicon = tagger.cue_lexicon(scenario.cues, scenario.behaviours, self.names)
         # Capitals the scenario itself writes ("ELECTRO-SHOP", "NEPAREIZAJĀ") are names or quotes, not shouting.
-        self.capitals = {w for text in (scenario.reference, *scenario.facts.values()) for w in WORD.findall(str(text)) if w.isupper() and len(w) >= 2}
+        capitals = {w for text in (scenario.reference, *scenario.facts.values()) for w in WORD.findall(str(text)) if w.isupper() and len(w) >= 2}
+        self.cue_lexicon = tagger.cue_lexicon(scenario.cues, scenario.behaviours, self.names, capitals)
         self._mood_at_last_reply: float | None = None
 
     def tag(self, text: str, history: Sequence[Said], mood: float) -> tuple[list[Tag], list[Tag], set[str]]:
         """(tags the customer reacts to, all tags including context, scenario cues matched)."""
-        tags, cues = self.tagger.analyse(text, (), self.cue_lexicon)  # the names are in the cue lexicon
-        if self.capitals:
-            tags = [t for t in tags if t.behaviour != "shouting" or not set(WORD.findall(t.evidence)) <= self.capitals]
+        tags, cues = self.tagger.analyse(text, self.cue_lexicon)  # the names are in the cue lexicon
         heard = list(tags)  # the customer reacts to the words of this reply, not to what came before
         tags += formulaic_tags(text, tags, history)
         worse = self._mood_at_last_reply is not None and mood > self._mood_at_last_reply
@@ -270,6 +268,7 @@ class SessionContext:
             *self.facts.tags(text),
             *answer_tags(text, tags, cues, history, self.tagger.stopwords),
             *adapt_tags(text, tags, history, worse),
-            *address_tags(text, self.tagger.register(text), self.scenario.address, mood > self.persona.mood_calm),
         ]
+        if self.scenario.address == "formal" and mood > self.persona.mood_calm:  # the register is only read where it matters
+            tags += address_tags(text, self.tagger.register(text))
         return heard, tags, cues

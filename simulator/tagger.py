@@ -350,6 +350,7 @@ class Tagger:
         self.letters = {str(k): str(v) for k, v in (spec.get("letters") or {}).items()}
         self.lexicon = Lexicon(self.stemmer_name, map(str, spec.get("negators", ())), self.contractions, acronyms, self.letters)
         self.behaviours: dict[str, tuple[str, int]] = {"use_name": ("empathy", 1)}
+        self._name_lexicons: dict[tuple[str, ...], Lexicon] = {}  # `tag(text, names)`: names compiled once
         for name, body in spec["behaviours"].items():
             self.behaviours[name] = (body["dimension"], int(body["polarity"]))
             for phrase in body["cues"]:
@@ -396,9 +397,10 @@ class Tagger:
                     found[register] = (register, m.start(), m.end())
         return found.get("formal") or found.get("informal")
 
-    def cue_lexicon(self, cues: dict[str, Iterable[str]], behaviours: dict | None = None, names: Iterable[str] = ()) -> Lexicon:
-        """Compile a scenario's own cues and behaviours (and the customer's names) with this language's stemmer and negators."""
-        lexicon = Lexicon(self.stemmer_name, self.lexicon.negators, self.contractions, letters=self.letters)
+    def cue_lexicon(self, cues: dict[str, Iterable[str]], behaviours: dict | None = None, names: Iterable[str] = (), acronyms: Iterable[str] = ()) -> Lexicon:
+        """Compile a scenario's own cues and behaviours (and the customer's names) with this language's stemmer and negators;
+        `acronyms` are the scenario's own capitals ("ELECTRO SHOP"), which are not shouting."""
+        lexicon = Lexicon(self.stemmer_name, self.lexicon.negators, self.contractions, acronyms, letters=self.letters)
         parts = {part for name in names for part in WORD.findall(name) if len(part) >= 2}
         if parts:  # looked up with the other words, instead of a scan per reply
             lexicon.tags["use_name"] = ("empathy", 1)
@@ -415,20 +417,24 @@ class Tagger:
         return lexicon
 
     def tag(self, text: str, names: Iterable[str] = ()) -> list[Tag]:
-        """The tags of one reply; `names` are the customer's names, for `use_name`."""
-        return self.analyse(text, names)[0]
+        """The tags of one reply; `names` are the customer's names, for `use_name` (looked up as a session's are)."""
+        names = tuple(names)
+        if names and names not in self._name_lexicons:
+            if len(self._name_lexicons) > 256:
+                self._name_lexicons.clear()
+            self._name_lexicons[names] = self.cue_lexicon({}, names=names)
+        return self.analyse(text, self._name_lexicons[names] if names else None)[0]
 
-    def analyse(self, text: str, names: Iterable[str] = (), cues: Lexicon | None = None) -> tuple[list[Tag], set[str]]:
-        """Tags of a reply, and which scenario cues it matched."""
+    def analyse(self, text: str, cues: Lexicon | None = None) -> tuple[list[Tag], set[str]]:
+        """Tags of a reply, and which of the compiled scenario cues (and names, behaviours) it matched."""
         written = WORD.findall(text)
         words = self.lexicon.words(written)
         found = self.lexicon.match(words)
         cue_hits = cues.match(cues.words(written)) if cues else []
-        names = tuple(names)
         capitals = any(map(_SHOUT, words))
         # No full stop, and a short last sentence starting with what/when/…: possibly a question typed without its mark.
         open_end = bool(self.wh_words) and text[-1:].isalnum() and 2 < len(written) and self._unmarked_candidate(text)
-        if not (found or cue_hits or names or capitals or open_end or "?" in text):
+        if not (found or cue_hits or capitals or open_end or "?" in text):
             return [], set()
         spans = _Spans(text, written)  # offsets only as far as something needs them
         tags: list[Tag] = []
@@ -451,9 +457,7 @@ class Tagger:
         elif open_end and self.wh_words:
             tags += self._unmarked_question(text, words, spans)
         if capitals:
-            tags += self._shouting(text, words, spans)
-        if names:
-            tags += self._names(text, words, spans, names)
+            tags += self._shouting(text, words, spans, cues.acronyms if cues else frozenset())
         if any(q in text for q in '"“‘«„'):
             tags = _unquoted(text, tags)
         return (_dedupe(tags) if len(tags) > 1 else tags), matched
@@ -515,12 +519,12 @@ class Tagger:
         start, end = spans[k][0], spans[-1][1]
         return [Tag("problem_solving", 1, "clarifying_question", text[start:end], start, end, f"{self.language}/clarifying_question/unmarked")]
 
-    def _shouting(self, text: str, words: list[_Word], spans: list[tuple[int, int]]) -> list[Tag]:
+    def _shouting(self, text: str, words: list[_Word], spans: list[tuple[int, int]], exempt: frozenset[str]) -> list[Tag]:
         """Runs of capitals: two or more words of six letters together, or one of five."""
         tags = []
         run: list[int] = []
         for i in range(len(spans) + 1):
-            if i < len(spans) and words[i].shout:
+            if i < len(spans) and words[i].shout and words[i].folded not in exempt:
                 run.append(i)
                 continue
             letters = sum(len(words[j].folded) for j in run)
@@ -529,15 +533,6 @@ class Tagger:
                 tags.append(Tag("patience", -1, "shouting", text[start:stop], start, stop, f"{self.language}/shouting/capitals"))
             run = []
         return tags
-
-    def _names(self, text: str, words: list[_Word], spans: list[tuple[int, int]], names: tuple[str, ...]) -> list[Tag]:
-        wanted = {self.lexicon.fold(part) for name in names for part in WORD.findall(name)}
-        stems = {self.lexicon.stem(w) for w in wanted}  # "Valda kungs" uses the name Valdis
-        for i, w in enumerate(words):
-            if w.folded in wanted or self.lexicon.stem(w.folded) in stems:
-                start, stop = _trim(text, *spans[i])
-                return [Tag("empathy", 1, "use_name", text[start:stop], start, stop, f"{self.language}/use_name")]
-        return []
 
 
 def _clause_start(text: str, i: int, commas: bool = True) -> bool:
