@@ -6,10 +6,11 @@ import hashlib
 import json
 import os
 import sqlite3
-import unicodedata
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+from .text import fold
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -33,15 +34,8 @@ def connect(path: str | Path) -> "sqlite_utils.Database":
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=FULL")  # a commit survives a power cut, not just a crash
     db.execute("PRAGMA foreign_keys=ON")
-    conn.create_function("fold", 1, fold_text, deterministic=True)
+    conn.create_function("fold", 1, lambda text: fold(text or ""), deterministic=True)
     return db
-
-
-def fold_text(text: str | None) -> str:
-    """Case and diacritics folded for search: 'Šimkūnaitė' -> 'simkunaite' (æ, ø stay letters)."""
-    if not text:
-        return ""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
 def _like(text: str) -> str:
@@ -307,7 +301,7 @@ class ReviewStore(Store):
         if candidate:
             # SQLite's LIKE folds ASCII only: "šimkūnaitė" must find "Šimkūnaitė", and "simkunaite" too.
             where.append("fold(candidate) like ? escape '\\'")
-            args.append("%" + _like(fold_text(candidate)) + "%")
+            args.append("%" + _like(fold(candidate)) + "%")
         if scenario:
             where.append("scenario_id = ?")
             args.append(scenario)

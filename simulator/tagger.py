@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
 from itertools import compress
 from operator import itemgetter
@@ -14,6 +13,7 @@ from typing import Iterable, NamedTuple
 import yaml
 
 from . import __version__
+from .text import fold  # one fold for matching and for search
 
 WORD = re.compile(r"[\w'’]+")  # the cheapest pattern that keeps "don't" whole; quotes are trimmed from evidence
 QUOTES = "'’"
@@ -51,20 +51,6 @@ class Tag(NamedTuple):
         return self.dimension + ("+" if self.polarity > 0 else "-")
 
 
-_fold_cache: dict[str, str] = {}
-
-
-def fold(word: str) -> str:
-    """Lower-case, drop apostrophes and diacritics: 'Don’t' -> 'dont', 'Jānis' -> 'janis'."""
-    found = _fold_cache.get(word)
-    if found is None:
-        lowered = word.lower().replace("'", "").replace("’", "")
-        if not lowered.isascii():
-            lowered = "".join(ch for ch in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(ch))
-        if len(_fold_cache) > 200_000:  # bounded: replies are free text
-            _fold_cache.clear()
-        _fold_cache[word] = found = lowered
-    return found
 
 
 class _Cue(NamedTuple):

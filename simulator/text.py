@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 # Control characters become their visible Unicode "control picture" (U+2400 block), so an ESC
 # shows as ␛ and cannot clear or restyle the terminal; newline and tab keep their meaning.
 _TABLE = {code: 0x2400 + code for code in range(0x20) if code not in (0x09, 0x0A)}
@@ -26,3 +28,19 @@ def reflow(text: str) -> str:
         else:
             out.append(stripped)
     return "\n".join(out)
+
+
+_fold_cache: dict[str, str] = {}
+
+
+def fold(word: str) -> str:
+    """Lower-case, drop apostrophes and diacritics: 'Don’t' -> 'dont', 'Jānis' -> 'janis' (for matching and search)."""
+    found = _fold_cache.get(word)
+    if found is None:
+        lowered = word.lower().replace("'", "").replace("’", "")
+        if not lowered.isascii():
+            lowered = "".join(ch for ch in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(ch))
+        if len(_fold_cache) > 200_000:  # bounded: replies are free text
+            _fold_cache.clear()
+        _fold_cache[word] = found = lowered
+    return found
