@@ -135,6 +135,7 @@ def load_transcript(store: Store, session_id: str) -> Transcript:
     window_start = 0.0
     typing_until: float | None = None
     value = ""
+    just_sent = False  # a reply was just sent and the box not yet touched since
     first_key = None
     edits = deleted = pastes = 0
     for e in events:
@@ -147,7 +148,10 @@ def load_transcript(store: Store, session_id: str) -> Transcript:
             turns.append(ReviewTurn(data.get("turn", len(turns)), "customer", data["text"], t, data.get("state", ""), data.get("nudge", False)))
             window_start = t
             typing_until = None
+        elif kind == "edit" and just_sent and value and apply_edit(value, data) == "":
+            value, just_sent = "", False  # (sessions recorded before sending reset the box) emptying it is not typing
         elif kind in ("edit", "paste"):
+            just_sent = False
             if first_key is None:
                 first_key = t
             if kind == "edit":
@@ -172,6 +176,7 @@ def load_transcript(store: Store, session_id: str) -> Transcript:
             window_start = t
             first_key = None
             edits = deleted = pastes = 0
+            just_sent = True
         elif kind == "mood":
             moods.append((t, data["value"]))
         elif kind == "state":

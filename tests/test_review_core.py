@@ -171,3 +171,31 @@ def test_a_large_database_lists_a_page_and_counts_all(tmp_path):
     page = store.list_sessions(limit=200, sort="candidate", descending=False)
     assert len(page) == 200 and page[0]["candidate"] == "Candidate 00000"
     assert store.list_sessions(count=True, outcome="resolved") == 300
+
+
+def test_the_next_replys_timing_starts_from_the_customer_not_from_the_box_being_emptied(mini, tmp_path):
+    scenario, persona = mini
+    clock = Clock()
+    session = LiveSession(scenario, persona, tmp_path / "t.sqlite", seed=1, clock=clock)
+    session.begin("Two Replies")
+    session.start_recording()
+    clock.t += 1.0
+    session.advance()  # the opening message at 1.0 s
+    for text, start in (("I'm so sorry.", 3.0), ("Could you confirm the order?", 40.0)):
+        clock.t = 500.0 + start
+        session.advance()
+        value = ""
+        for ch in text:
+            clock.t += 0.1
+            value += ch
+            session.edit(value)
+        session.send(value)
+        session.edit("")  # the app empties the box after sending
+        clock.t += 1.0
+        session.advance()
+    session.abandon()
+    session.close()
+    transcript = load_transcript(ReviewStore(tmp_path / "t.sqlite"), session.recorder.session_id)
+    second = transcript.replies()[1].timing
+    assert second.first_key is not None and second.first_key >= 0
+    assert (second.edits, second.deleted) == (len("Could you confirm the order?"), 0)
