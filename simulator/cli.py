@@ -9,8 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
-
-LANGS = ("en", "lv", "lt", "da")  # interface languages (simulator/i18n.py LANGUAGES; kept here to import nothing)
+from .model import LANGUAGES as LANGS  # model imports nothing heavy
 
 
 class CliError(Exception):
@@ -168,10 +167,11 @@ def cmd_eval(args) -> int:
         if not Path(path).is_file():
             raise CliError(f"cannot read {path}")
         # A file named for a language (tests/labelled/lv.jsonl) is tagged in that language unless --lang says.
-        from .model import LANGUAGES
-
         stem = Path(path).name.split(".")[0]
-        results.append(evaluate(path, args.split, args.lang or (stem if stem in LANGUAGES else "en")))
+        try:
+            results.append(evaluate(path, args.split, args.lang or (stem if stem in LANGS else "en")))
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
     if args.format == "json":
         print(json.dumps(results if len(results) > 1 else results[0], indent=2))
         return 0
@@ -477,7 +477,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("tag", help="tag one reply, or one per stdin line", description="Tag a reply against the rubrics.")
     p.add_argument("text", nargs="?", metavar="TEXT", help="the reply; without it, one reply per line of standard input")
-    p.add_argument("--lang", default="en", metavar="xx")
+    p.add_argument("--lang", default="en", choices=LANGS, metavar="xx", help="tagging language: en, lv, lt or da (default en)")
     p.add_argument("--format", choices=("text", "json", "jsonl"), default="text")
     p.set_defaults(func=cmd_tag)
 
@@ -549,7 +549,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("explain", help="why a session's scores are what they are", description="Print each score of a session with the descriptor it reached and every tag (words, offsets, rule) and timing behind it.")
     p.add_argument("session", metavar="SESSION_ID", help="the id, or a unique prefix of it")
     p.add_argument("--db", metavar="PATH", help="database file (default: $ROLESIM_DB or transcripts/rolesim.sqlite)")
-    p.add_argument("--lang", metavar="xx", help="language of the explanation (default: the session's)")
+    p.add_argument("--lang", choices=LANGS, metavar="xx", help="language of the explanation: en, lv, lt or da (default: the session's)")
     p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("calibrate", help="where reviewers and the machine disagree", description="Compare reviewers' tag and score overrides with the automatic ones: per dimension, agreement and Cohen's kappa, and the behaviours most often overridden.")
@@ -568,7 +568,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="measure the tagger against human labels", description="Measure the tagger against a labelled JSONL file: precision, recall, F1 and support per gold label.")
     p.add_argument("files", nargs="+", metavar="FILE", help="JSONL with id, text and gold labels (see shared/data/README.md)")
     p.add_argument("--split", choices=("all", "even", "odd"), default="all", help="rows whose id ends in an even or odd digit (tune on even, report on odd)")
-    p.add_argument("--lang", metavar="xx", help="tagging language (default: from the file name, en.jsonl .. lv.jsonl, else en)")
+    p.add_argument("--lang", choices=LANGS, metavar="xx", help="tagging language: en, lv, lt or da (default: from the file name, en.jsonl .. lv.jsonl, else en)")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_eval)
     return parser

@@ -64,7 +64,17 @@ def split_of(row_id: str) -> str:
 def evaluate(path: str | Path, split: str = "all", language: str = "en") -> dict:
     """Run the tagger over a labelled JSONL file and score it against its gold labels."""
     tagger = get_tagger(language)
-    rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+    rows = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{number}:{exc.colno}: invalid JSON ({exc.msg})") from None
+        if not isinstance(row, dict) or not {"id", "text", "gold"} <= set(row):
+            raise ValueError(f"{path}:{number}:1: each line needs id, text and gold")
+        rows.append(row)
     if split != "all":
         rows = [r for r in rows if split_of(r["id"]) == split]
     present = {label for r in rows for label in r["gold"]}

@@ -16,8 +16,9 @@ from typing import Any, Mapping
 
 import yaml
 
+from .model import LANGUAGES  # one list of the languages rolesim speaks
+
 DEFAULT = "en"
-LANGUAGES = ("en", "lv", "lt", "da")
 NAMES = {"en": "English", "lv": "latviešu", "lt": "lietuvių", "da": "dansk"}
 PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
 # The plural forms each catalog must give (CLDR categories; Latvian "zero" falls back to "other").

@@ -148,8 +148,9 @@ def parse_scenario(source: Source, behaviours: frozenset[str] = frozenset()) -> 
             ok, phrases = _convert(value, "strlist")
             if not ok or not phrases:
                 c.error(("cues", name), f"cue '{name}' must be a list of phrases")
-            elif _check_phrases(c, ("cues", name), phrases):
-                cues[str(name)] = phrases
+            else:
+                _check_phrases(c, ("cues", name), phrases)
+                cues[str(name)] = phrases  # defined even with a bad phrase: that phrase is the one error, not every use
     elif top.get("cues") is not None:
         c.error(("cues",), f"'cues' must be a mapping of cue ids to phrases, not {_kind(top['cues'])}")
 

@@ -295,6 +295,7 @@ def cohort_csv(transcripts: list[Transcript]) -> str:
 def explanation(t: Transcript, weights: dict[str, float] | None = None, lang: str | None = None) -> str:
     """Why each score is what it is: the descriptor reached and every tag and timing behind it."""
     m = report_messages(t, lang)
+    clock = lambda seconds: m.clock(seconds, tenths=True)  # noqa: E731 - times as the reports write them
     rubrics = load_rubrics()
     human = t.score_overrides()
     texts = {turn.index: turn.text for turn in t.turns}
@@ -317,7 +318,7 @@ def explanation(t: Transcript, weights: dict[str, float] | None = None, lang: st
             elif kind == "coverage":
                 lines.append("  " + m("explain.coverage", shown=e["with_behaviour"], replies=e["replies"], behaviours=", ".join(e["distinct_behaviours"]) or m("explain.none")))
             elif kind in ("slow_reply", "hasty_reply"):
-                lines.append("  − " + m(f"explain.{kind}", turn=e["turn"], seconds=round(e["seconds"])))
+                lines.append("  − " + m(f"explain.{kind}", turn=e["turn"], seconds=m.number(round(e["seconds"]))))
             elif kind == "interrupted":
                 lines.append("  − " + m("explain.interrupted", turn=e["turn"]))
             elif kind == "absence":
@@ -331,6 +332,6 @@ def explanation(t: Transcript, weights: dict[str, float] | None = None, lang: st
         lines.append(m("explain.na", dimensions=", ".join(unscored)))
     total = overall(scores, weights)
     if total is not None:
-        weighting = ", ".join(f"{d} ×{w:g}" for d, w in sorted((weights or {}).items())) or m("explain.alike")
-        lines.append(m("explain.overall", total=f"{total:.2f}", weighting=weighting))
+        weighting = ", ".join(f"{d} ×{m.number(w)}" for d, w in sorted((weights or {}).items())) or m("explain.alike")
+        lines.append(m("explain.overall", total=m.number(total, 2), weighting=weighting))
     return "\n".join(lines)

@@ -139,3 +139,35 @@ def test_every_rubric_is_translated_into_every_language():
         for lang in LANGS:
             body = rubric.translations[lang]
             assert body["title"] and body["definition"] and set(body["descriptors"]) == {1, 3, 5}, (rubric.dimension, lang)
+
+
+async def test_page_down_brings_the_consent_paragraph_into_view_at_80x24(shipped, tmp_path):
+    from textual.containers import VerticalScroll
+    from textual.widgets import Input
+
+    from simulator.ui.app import build_candidate_app
+
+    from .test_ui import Clock
+
+    scenario = shipped.scenario("lt-pastomatas")
+    app = build_candidate_app(scenario, shipped.persona_for(scenario), tmp_path / "db.sqlite", None, seed=1, clock=Clock(), tick_interval=3600)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        notice = app.screen.query_one("#notice", VerticalScroll)
+        assert notice.max_scroll_y > 0  # the Lithuanian notice is longer than the screen
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert notice.scroll_y == notice.max_scroll_y
+        assert isinstance(app.focused, Input)  # the name box keeps the focus: typing still goes there
+
+
+def test_bad_inputs_of_the_language_commands_get_one_clear_line(tmp_path, capsys):
+    from simulator.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["tag", "--lang", "xx", "hello"])
+    assert "invalid choice: 'xx'" in capsys.readouterr().err
+    bad = tmp_path / "lv.jsonl"
+    bad.write_text('{"id": "lv-1", "text": "labdien", "gold": []}\n{"id": "lv-2", oops}\n')
+    assert main(["eval", str(bad)]) == 1
+    assert f"{bad}:2:16: invalid JSON" in capsys.readouterr().err  # column of "oops"

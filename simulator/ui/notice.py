@@ -7,6 +7,7 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -26,6 +27,14 @@ class NoticeScreen(Screen):
     """The notice the candidate reads and accepts; consent is stored with its version."""
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
+    # The name box keeps the focus, so the keys scroll the notice for it: the consent paragraph is last and,
+    # in the longer translations, below the fold at 80x24.
+    BINDINGS = [
+        Binding("pagedown", "scroll_notice(1)", show=False),
+        Binding("pageup", "scroll_notice(-1)", show=False),
+        Binding("down", "scroll_notice(0.2)", show=False),
+        Binding("up", "scroll_notice(-0.2)", show=False),
+    ]
 
     @dataclass
     class Accepted(Message):
@@ -80,6 +89,10 @@ class NoticeScreen(Screen):
         name = self.candidate or self.query_one("#name", Input).value.strip()
         if name:
             self._accept(name)
+
+    def action_scroll_notice(self, pages: float) -> None:
+        notice = self.query_one("#notice", VerticalScroll)
+        notice.scroll_relative(y=pages * max(1, notice.scrollable_content_region.height), animate=False)
 
     def _accept(self, name: str) -> None:
         self.post_message(self.Accepted(name))
