@@ -123,11 +123,6 @@ class FactCheck:
         return tags
 
 
-def fact_tags(text: str, facts: Sequence[Fact], stem: Callable[[str], str] = str, fold: Callable[[str], str] = fold) -> list[Tag]:
-    """`FactCheck(facts, stem, fold).tags(text)`, for one-off use."""
-    return FactCheck(facts, stem, fold).tags(text) if facts else []
-
-
 @dataclass
 class Said:
     """What the context rules need of one chat message."""

@@ -6,9 +6,6 @@ import re
 
 from .model import Condition, Scenario
 
-BUILT_IN = ("time_up", "abandoned")
-
-
 def condition_label(when: Condition) -> str:
     """What makes a transition fire, in a few words."""
     parts = []

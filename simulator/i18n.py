@@ -19,7 +19,6 @@ import yaml
 from .model import LANGUAGES  # one list of the languages rolesim speaks
 
 DEFAULT = "en"
-NAMES = {"en": "English", "lv": "latviešu", "lt": "lietuvių", "da": "dansk"}
 PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
 # The plural forms each catalog must give (CLDR categories; Latvian "zero" falls back to "other").
 REQUIRED_FORMS = {"en": {"one", "other"}, "da": {"one", "other"}, "lv": {"one", "other"}, "lt": {"one", "few", "many", "other"}}

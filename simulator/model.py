@@ -155,14 +155,6 @@ class Persona:
 
 
 @dataclass(frozen=True)
-class Descriptor:
-    """What a score of 1, 3 or 5 looks like on one dimension."""
-
-    score: int
-    text: str
-
-
-@dataclass(frozen=True)
 class Rubric:
     """One assessed dimension: its definition, the behaviours for and against, and anchors."""
 

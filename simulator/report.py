@@ -18,14 +18,6 @@ MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def clock(seconds: float | None) -> str:
-    """m:ss, or an em dash when there is nothing to show."""
-    if seconds is None:
-        return "—"
-    seconds = max(0.0, seconds)
-    return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
-
-
 def dimension_title(dim: str, messages: Messages, rubrics: dict) -> str:
     """A dimension's title: the rubric file's (in its translation, if it has one), else the catalog's."""
     rubric = rubrics.get(dim)

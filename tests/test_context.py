@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.context import Said, answer_tags, facts_of, fact_tags
+from simulator.context import FactCheck, Said, answer_tags, facts_of
 from simulator.engine import Conversation
 from simulator.scoring import score_session
 from simulator.tagger import get_tagger
@@ -56,12 +56,12 @@ def test_the_right_order_number_and_amount_count_for_detail_and_knowledge(parcel
 def test_a_name_typed_without_its_diacritics_or_inflected_is_not_a_misspelling():
     facts = facts_of({"customer_name": "Jānis Bērziņš"})
     stem = get_tagger("en").lexicon.stem
-    assert [t.behaviour for t in fact_tags("Paldies, Janis! Berzins kungs, es pārbaudīšu.", facts, stem)] == ["correct_name", "correct_name"]
-    assert [t.behaviour for t in fact_tags("Thank you, Janos.", facts, stem)] == ["misspelled_name"]
+    assert [t.behaviour for t in FactCheck(facts, stem).tags("Paldies, Janis! Berzins kungs, es pārbaudīšu.")] == ["correct_name", "correct_name"]
+    assert [t.behaviour for t in FactCheck(facts, stem).tags("Thank you, Janos.")] == ["misspelled_name"]
     from simulator.tagger import Lexicon
 
     latvian = Lexicon("latvian").stem
-    assert [t.behaviour for t in fact_tags("Jāni, atvainojos! Jānim nosūtīšu kodu.", facts, latvian)] == ["correct_name", "correct_name"]
+    assert [t.behaviour for t in FactCheck(facts, latvian).tags("Jāni, atvainojos! Jānim nosūtīšu kodu.")] == ["correct_name", "correct_name"]
 
 
 def test_a_question_left_unanswered_counts_against_and_twice_running_is_ignoring(parcel):
@@ -174,8 +174,8 @@ def test_names_gender_and_product_do_not_change_the_tags(text):
 
 def test_only_attention_to_detail_changes_when_a_fact_changes():
     facts = facts_of({"customer_name": "Marta Jensen", "order_number": "48213"})
-    right = [t.behaviour for t in fact_tags("Marta, order 48213 is on its way.", facts)]
-    wrong = [t.behaviour for t in fact_tags("Marta, order 48231 is on its way.", facts)]
+    right = [t.behaviour for t in FactCheck(facts).tags("Marta, order 48213 is on its way.")]
+    wrong = [t.behaviour for t in FactCheck(facts).tags("Marta, order 48231 is on its way.")]
     assert right == ["correct_fact", "correct_name"] and wrong == ["wrong_fact", "correct_name"]
 
 
@@ -185,7 +185,7 @@ def test_context_rules_take_any_text_and_keep_spans_inside_it(text, customer_lin
     facts = facts_of({"customer_name": "Jānis Bērziņš", "order_number": "48213", "price": "€349.00"})
     history = [Said("customer", line) for line in customer_lines]
     tags = get_tagger().tag(text, ["Jānis"])
-    for tag in fact_tags(text, facts) + answer_tags(text, tags, set(), history):
+    for tag in FactCheck(facts).tags(text) + answer_tags(text, tags, set(), history):
         assert 0 <= tag.start <= tag.end <= len(text)
         assert text[tag.start : tag.end] == tag.evidence
 
@@ -194,7 +194,7 @@ def test_other_numbers_and_words_near_a_fact_are_not_mistakes():
     danish = get_tagger("da").lexicon
     facts = facts_of({"customer_name": "Mette Kjærgaard", "order_number": "48213", "price": "€349.00", "due": "2019"}, fold=danish.fold)
     text = "Meget beklageligt, Mette Kjaergaard. Mere information: 100% sikkert, 1000 kr, 2018, 349."
-    found = [(t.behaviour, t.evidence) for t in fact_tags(text, facts, danish.stem, danish.fold)]
+    found = [(t.behaviour, t.evidence) for t in FactCheck(facts, danish.stem, danish.fold).tags(text)]
     assert ("misspelled_name", "Meget") not in found and ("misspelled_name", "Mere") not in found
     assert ("correct_name", "Kjaergaard") in found and ("correct_name", "Mette") in found
     assert not [b for b, _ in found if b == "wrong_fact"]  # amounts and years near a fact are other numbers
