@@ -109,6 +109,14 @@ class LiveSession:
         if self.recorder:
             self.recorder.start()
 
+    def warm_up(self) -> None:
+        """Build the tagger and load the rubrics ahead of the first reply (both cached; safe on any thread)."""
+        from .scoring import load_rubrics
+        from .tagger import get_tagger
+
+        get_tagger(self.scenario.language)
+        load_rubrics()
+
     def advance(self) -> list[Event]:
         """Let the customer act on the clock."""
         if not self.started or self.conversation.finished:

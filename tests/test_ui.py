@@ -279,3 +279,14 @@ async def test_the_notice_shows_name_and_start_at_80x24(mini, tmp_path):
         drawn = screen_text(app)
         assert "Customer support role-play" in drawn and "Start" in drawn and "Your full name" in drawn
         assert "Press Escape to leave without starting" in drawn
+
+
+async def test_the_tagger_is_built_before_the_first_reply(mini, tmp_path):
+    from simulator.tagger import get_tagger
+
+    get_tagger.cache_clear()
+    app = make_app(mini, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_chat(app, pilot)
+        await app.workers.wait_for_complete()
+        assert get_tagger.cache_info().currsize == 1  # warmed after the first frame, not on the first send

@@ -104,6 +104,8 @@ class ChatScreen(Screen):
         self.tick()  # anything already due (a customer with no think time) shows in this first frame
         self.set_interval(self.tick_interval, self.tick)
         self.call_after_refresh(self.session.start_recording)  # the database opens after the first frame
+        # The tagger (70-90 ms to build) is ready before the first reply, instead of delaying its send.
+        self.call_after_refresh(lambda: self.run_worker(self.session.warm_up, thread=True, exit_on_error=False))
 
     def action_scroll(self, panel: str, direction: int) -> None:
         """Scroll the chat or the notes without moving the focus off the reply box."""
