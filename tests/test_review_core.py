@@ -173,6 +173,18 @@ def test_a_large_database_lists_a_page_and_counts_all(tmp_path):
     assert store.list_sessions(count=True, outcome="resolved") == 300
 
 
+def type_reply(session, clock, text, per_key=0.1, before_send=0.0):
+    """Type `text` letter by letter on the test clock, send it, and let the app empty the box."""
+    value = ""
+    for ch in text:
+        clock.t += per_key
+        value += ch
+        session.edit(value)
+    clock.t += before_send
+    session.send(value)
+    session.edit("")
+
+
 def test_the_next_replys_timing_starts_from_the_customer_not_from_the_box_being_emptied(mini, tmp_path):
     scenario, persona = mini
     clock = Clock()
@@ -184,13 +196,7 @@ def test_the_next_replys_timing_starts_from_the_customer_not_from_the_box_being_
     for text, start in (("I'm so sorry.", 3.0), ("Could you confirm the order?", 40.0)):
         clock.t = 500.0 + start
         session.advance()
-        value = ""
-        for ch in text:
-            clock.t += 0.1
-            value += ch
-            session.edit(value)
-        session.send(value)
-        session.edit("")  # the app empties the box after sending
+        type_reply(session, clock, text)
         clock.t += 1.0
         session.advance()
     session.abandon()

@@ -11,7 +11,7 @@ from simulator.store import ReviewStore
 from simulator.tagger import Lexicon
 from simulator.transcript import Replay, load_transcript
 
-from .test_review_core import Clock
+from .test_review_core import Clock, type_reply
 
 LETTERS = "ā č ē ģ ī ķ ļ ņ š ū ž ą ę ė į ų æ ø å"
 REPLY = f"Atvainojos, Jānis! Ačiū. Undskyld, jeg hjælper Søren på Åboulevard. {LETTERS} {LETTERS.upper()}"
@@ -26,14 +26,7 @@ def typed_session(mini, path):
     session.start_recording()
     clock.t += 2.0
     session.advance()
-    value = ""
-    for ch in REPLY:
-        clock.t += 0.05
-        value += ch
-        session.edit(value)
-    clock.t += 1.0
-    session.send(value)
-    session.edit("")
+    type_reply(session, clock, REPLY, per_key=0.05, before_send=1.0)
     clock.t += 30.0
     session.advance()
     session.abandon()
