@@ -11,6 +11,7 @@ from .tagger import WORD, Tag, fold
 
 NUMBER = re.compile(r"\d[\d.,]*\d|\d")  # "48213", "349.00", "9,95"
 _HAS_DIGIT = re.compile(r"\d").search
+_WORDISH = re.compile(r"[\w'’]").match
 # Fact keys that identify the customer's case; other facts are what the agent should know (product knowledge).
 IDENTIFIERS = frozenset({"name", "number", "nr", "no", "address", "date", "day", "id", "email", "phone", "postcode", "code", "account", "contract", "iban", "reference", "ref"})
 PROBLEM_SOLVING = frozenset({"clarifying_question", "propose_solution", "next_steps", "give_information"})
@@ -90,9 +91,10 @@ class FactCheck:
         self.stem = stem
         self.stems = {stem(w) for w in self.wanted}
         # Only capitalised words starting like a name are looked at: one regex pass, not a loop over every word.
+        # The initials come first, so the regex skips to them at C speed; that a word starts there is checked after.
         initials = {c for w in self.wanted for c in (w[0].upper(),)}
         initials |= {c for f in facts if f.words for part in WORD.findall(f.value) if len(part) >= MIN_NAME for c in (part[0].upper(),)}
-        self.candidates = re.compile(r"(?<![\w'’])[" + re.escape("".join(sorted(initials))) + r"][\w'’]{%d,}" % (MIN_NAME - 1)) if initials else None
+        self.candidates = re.compile(r"[" + re.escape("".join(sorted(initials))) + r"][\w'’]{%d,}" % (MIN_NAME - 1)) if initials else None
 
     def tags(self, text: str) -> list[Tag]:
         """Facts repeated right are attention to detail (and product knowledge); a near miss counts against."""
@@ -114,6 +116,8 @@ class FactCheck:
                     tags.append(Tag("attention_to_detail", -1, "wrong_fact", m.group(), m.start(), m.end(), f"context/fact/{wrong.key}"))
         if self.candidates is not None:
             for m in self.candidates.finditer(text):
+                if m.start() and _WORDISH(text[m.start() - 1]):
+                    continue  # inside a word: "McMarta" names no one
                 word = m.group().rstrip("'’")
                 folded = self.fold(word)
                 if folded in self.wanted or self.stem(folded) in self.stems:  # "Jāni", "Jānim": Jānis inflected, not misspelled
@@ -144,7 +148,16 @@ def _topic_pattern(asked: tuple[str, ...], stop: frozenset[str]) -> re.Pattern:
     topic = sorted(set().union(*(_topic(q, stop) for q in asked)), key=len, reverse=True)
     if not topic:
         return re.compile(r"(?!)")
-    return re.compile(r"(?<![\w'’])(?:" + "|".join(map(re.escape, topic)) + r")")
+    # The words come first, so the regex skips to their letters at C speed; that a word starts there is checked after.
+    return re.compile("|".join(map(re.escape, topic)))
+
+
+def _shared_word(pattern: re.Pattern, text: str) -> re.Match | None:
+    """The first match of `pattern` that starts a word."""
+    for m in pattern.finditer(text):
+        if not m.start() or not _WORDISH(text[m.start() - 1]):
+            return m
+    return None
 
 
 def _fold_keep_length(text: str) -> str:
@@ -156,9 +169,10 @@ def _fold_keep_length(text: str) -> str:
     return "".join(out)
 
 
-def _questions(text: str) -> list[str]:
-    """The sentences of a customer message that ask something."""
-    return [s for s in re.findall(r"[^.!?\n]*\?", text) if WORD.search(s)]
+@lru_cache(maxsize=1024)
+def _questions(text: str) -> tuple[str, ...]:
+    """The sentences of a customer message that ask something (parsed once: each is read again for every reply)."""
+    return tuple(s for s in re.findall(r"[^.!?\n]*\?", text) if WORD.search(s))
 
 
 def answer_tags(text: str, tags: list[Tag], cues: set[str], history: Sequence[Said], stop: frozenset[str] = frozenset()) -> list[Tag]:
@@ -181,7 +195,7 @@ def answer_tags(text: str, tags: list[Tag], cues: set[str], history: Sequence[Sa
         return []  # already credited for its problem-solving words: an answer is not counted twice
     if any(t.dimension == "patience" and t.polarity < 0 for t in tags):
         return []  # a reply that snaps back on topic is not an answer, nor simply one left out
-    shared = _topic_pattern(tuple(asked), stop).search(text.lower() if text.isascii() else _fold_keep_length(text))
+    shared = _shared_word(_topic_pattern(tuple(asked), stop), text.lower() if text.isascii() else _fold_keep_length(text))
     if shared or cues:
         start, end = shared.span() if shared else (0, len(text))
         return [Tag("problem_solving", 1, "answers_question", text[start:end], start, end, f"context/answers/{question}")]

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from bisect import bisect_right
-from itertools import compress
+from itertools import chain, compress, product
 from operator import itemgetter
 from functools import lru_cache
 from importlib import resources
 from typing import Iterable, NamedTuple
 
+import ahocorasick
 import yaml
 
 from . import __version__
@@ -20,6 +22,7 @@ QUOTES = "'’"
 BREAK = re.compile(r"[!?;\n]|\.(?!\d)")  # what ends a sentence (not the point in 9.95): a cue never spans one
 # What ends a negation's reach: "Oh no, I'm sorry" apologises; "I can't promise, but I will send" offers.
 NEGATION_PUNCTUATION = r"[,:!?;\n–—]|\s-\s|\.(?!\d)"  # plus each language's "but" and "however" (negation_breaks in its cue file)
+_QUOTE = re.compile('["“‘«„]').search
 QUOTED = re.compile(r'"[^"\n]{1,300}"|“[^”\n]{1,300}”|‘[^’\n]{1,300}’|«[^»\n]{1,300}»|„[^“”\n]{1,300}[“”]')
 NEGATION_REACH = 5  # words: "not able to refund the delivery fee" is still a refusal
 GAP = 3  # how many words "..." in a cue may skip
@@ -56,25 +59,32 @@ class Tag(NamedTuple):
 class _Cue(NamedTuple):
     parts: tuple[tuple[str, str], ...]  # ("k", key) | ("p", prefix) | ("g", "")
     size: int  # len(parts), kept: the matcher asks often
-    behaviour: str
+    behaviour: str  # or a scenario's cue id
+    makes: tuple[str, int] | None  # the tag's (dimension, polarity); None: a scenario cue, only reported as matched
     rule: str
     negatable: bool
     anchored: bool = False  # "^ so you": only at the start of a sentence or clause
+    order: int = 0  # as authored: of two cues of a behaviour on the same words, the first written names the rule
+    typos: bool = False  # its words match when typed with one slip ("sory"): only cues that count for a candidate
 
 
 class _Word(NamedTuple):
     """What the lexicon knows of one written word, computed once and cached."""
 
+    text: str  # as written
     folded: str
     key: str
-    starts: tuple[_Cue, ...]  # cues whose first part this word matches (not those indexed by pairs)
-    pairs: bool  # some cue starts with this word and a following key word
+    starts: tuple[_Cue, ...]  # cues whose first part is a prefix this word starts with ("refund*")
     shout: bool  # written in capitals, and not an acronym
-    lead: bool  # starts or pairs: the matcher visits only these words
+    typo: bool  # a slip of a cue word ("undrestand"), keyed as that word
+    code: str  # one character standing for the key (and whether a slip) in the automaton's alphabet; FILLER: no cue's
+
+
+FILLER = "\u3000"  # the code of a word no cue names; codes of keys follow it, all in one plane (see Lexicon.finish)
 
 
 class Lexicon:
-    """A compiled set of cue phrases: dictionaries keyed by stem (and the next stem), not regexes."""
+    """A compiled set of cue phrases: words looked up by stem in dictionaries, phrases found by one automaton."""
 
     def __init__(self, stemmer_name: str | None, negators: Iterable[str] = (), contractions: dict[str, str] | None = None, acronyms: Iterable[str] = (), letters: dict[str, str] | None = None):
         self._stemmer = _stemmer(stemmer_name) if stemmer_name else None
@@ -86,12 +96,21 @@ class Lexicon:
         self._typo_words: set[str] = set()  # the cue words whose slips count too (not those of negative cues)
         self._keys: set[str] = set()  # every key a cue part names
         self._typos: dict[str, str] = {}
-        self._single: dict[str, list[_Cue]] = {}  # one-word cues by key
-        self._pair: dict[tuple[str, str], list[_Cue]] = {}  # by the keys of their first two words
-        self._loose: dict[str, list[_Cue]] = {}  # first word a key, second a prefix or a gap
+        self._codes: dict[str, str] = {}  # key -> its one-character code
+        self._slip_codes: dict[str, str] = {}  # key -> the code of a slip of it, which only cues with typos accept
+        self._slips_by_stem: dict[str, tuple[str, ...]] = {}  # the slips in _typos by their own stem
+        # The automaton's entries: the codes of a cue's leading key words, right or slipped -> (cue, how many words).
+        self._entries: dict[str, tuple[tuple[_Cue, int], ...]] = {}
         self._prefixed: list[tuple[str, _Cue]] = []  # first word a prefix
+        self._automaton = None
+        self._cues = 0
         self._info: dict[str, _Word] = {}
-        self.tags: dict[str, tuple[str, int]] = {}  # behaviours (not cues) compiled here, with dimension and polarity
+        self._chunks = _Chunks(self)
+        # What `add` compiled since the last `finish`.
+        self._pending: list[tuple[_Cue, int]] = []
+        self._new_words: set[str] = set()
+        self._new_keys: set[str] = set()
+        self._new_typo_words: set[str] = set()
         self.negators = frozenset(fold(n) for n in negators)
         self.acronyms = frozenset(fold(a) for a in acronyms)
         self._contractions = [(tuple(fold(w) for w in long.split()), fold(short)) for long, short in (contractions or {}).items()]
@@ -104,11 +123,28 @@ class Lexicon:
         found = self._stems.get(folded)
         if found is None:
             found = self._stemmer.stemWord(folded) if self._stemmer else folded
+            if len(self._stems) > 200_000:  # bounded: replies are free text
+                self._stems.clear()
             self._stems[folded] = found
         return found
 
-    def add(self, phrase: str, behaviour: str, rule: str, negatable: bool = True, typos: bool = True) -> None:
-        """Compile one cue phrase (and its contracted or expanded spellings); `typos`: also its words' one-slip variants."""
+    def extended(self, acronyms: Iterable[str] = ()) -> Lexicon:
+        """A copy to add a scenario's cues and names to, so a reply is looked up once; `acronyms` are not shouting.
+
+        The language's compiled cues are copied, not compiled again (a few milliseconds a session, not 70);
+        the stems cache is shared."""
+        other = copy.copy(self)
+        other._words, other._typo_words, other._keys = set(self._words), set(self._typo_words), set(self._keys)
+        other._typos, other._codes, other._slip_codes = dict(self._typos), dict(self._codes), dict(self._slip_codes)
+        other._slips_by_stem, other._entries, other._prefixed = dict(self._slips_by_stem), dict(self._entries), list(self._prefixed)
+        other._info, other._chunks = {}, _Chunks(other)
+        other._pending, other._new_words, other._new_keys, other._new_typo_words = [], set(), set(), set()
+        other.acronyms = self.acronyms | {self.fold(a) for a in acronyms}
+        return other
+
+    def add(self, phrase: str, behaviour: str, rule: str, negatable: bool = True, typos: bool = True, makes: tuple[str, int] | None = None) -> None:
+        """Compile one cue phrase (and its contracted or expanded spellings); `typos`: also its words' one-slip variants;
+        `makes`: the (dimension, polarity) of the tag it makes (None: a scenario cue, reported as matched)."""
         # Cue words are split like replies are, so "re-send" and "9.95" match what candidates type.
         anchored = phrase.startswith("^ ")
         if anchored:
@@ -119,8 +155,9 @@ class Lexicon:
         for variant in self._spellings([w if w == "..." or w.endswith("*") else self.fold(w) for w in words]):
             parts = tuple(self._part(w) for w in variant)
             if typos:
-                self._typo_words.update(w for w in variant if w != "..." and not w.endswith("*"))
-            self._add(variant, _Cue(parts, len(parts), behaviour, rule, negatable, anchored))
+                self._new_typo_words.update(w for w in variant if w != "..." and not w.endswith("*"))
+            self._add(variant, _Cue(parts, len(parts), behaviour, makes, rule, negatable, anchored, self._cues, typos))
+            self._cues += 1
 
     def _spellings(self, words: list[str]) -> list[list[str]]:
         """The cue as written, plus "you are" <-> "youre" and the like, so both spellings match."""
@@ -140,33 +177,71 @@ class Lexicon:
             return ("g", "")
         if word.endswith("*") and len(word) > 3:
             return ("p", self.fold(word[:-1]))
+        self._new_words.add(word)
         self._words.add(word)
         key = self.stem(word)
+        self._new_keys.add(key)
         self._keys.add(key)
+        if key not in self._codes:
+            self._codes[key] = self._new_code()
         return ("k", key)
 
+    def _new_code(self) -> str:
+        return chr(ord(FILLER) + 1 + len(self._codes) + len(self._slip_codes))
+
     def _add(self, words: list[str], cue: _Cue) -> None:
-        first, *rest = cue.parts
-        if first[0] == "p":
-            self._prefixed.append((first[1], cue))
-        elif not rest:
-            self._single.setdefault(first[1], []).append(cue)
-        elif rest[0][0] == "k":
-            self._pair.setdefault((first[1], rest[0][1]), []).append(cue)
-        else:
-            self._loose.setdefault(first[1], []).append(cue)
+        if cue.parts[0][0] == "p":
+            self._prefixed.append((cue.parts[0][1], cue))
+            return
+        n = 0
+        while n < cue.size and cue.parts[n][0] == "k":
+            n += 1
+        self._pending.append((cue, n))
 
     def finish(self) -> None:
-        """Precompute typo variants (one deletion, swap or doubled letter) of cue words."""
-        self._pair_firsts = {k for k, _ in self._pair}
-        for word in sorted(self._typo_words):
+        """Build the automaton over cue codes; precompute typo variants (one deletion, swap or doubled letter) of cue words."""
+        self._typos_of_new_words()
+        for key in sorted(set(self._typos.values())):
+            if key not in self._slip_codes:
+                self._slip_codes[key] = self._new_code()
+        # A cue that forgives slips is entered once for each way its words can be written: right or slipped.
+        # (Cues compiled before keep their entries: a scenario's slips do not reach the language's cues.)
+        for cue, n in self._pending:
+            ways = [(self._codes[k], self._slip_codes[k]) if cue.typos and k in self._slip_codes else (self._codes[k],) for _, k in cue.parts[:n]]
+            for codes in map("".join, product(*ways)):
+                self._entries[codes] = self._entries.get(codes, ()) + ((cue, n),)
+        # Aho-Corasick (pyahocorasick, in C) finds every cue's leading words in one pass over a reply's codes,
+        # where a Python loop would visit every word that starts some cue ("you", "i", "to": eleven a reply).
+        self._automaton = None
+        if self._entries:
+            self._automaton = ahocorasick.Automaton()
+            for codes, cues in self._entries.items():
+                self._automaton.add_word(codes, cues)
+            self._automaton.make_automaton()
+        self._pending, self._new_words, self._new_keys = [], set(), set()
+        self._info.clear()
+        self._chunks.clear()
+
+    def _typos_of_new_words(self) -> None:
+        """Slips of the cue words added since the last `finish`."""
+        # A slip of one cue word that is another cue word (or its stem) is that word, not a slip: when cues are
+        # added to a language's, its slips are checked against the new words too.
+        for word in self._new_words:
+            self._typos.pop(word, None)
+        for key in self._new_keys:
+            for variant in self._slips_by_stem.get(key, ()):
+                self._typos.pop(variant, None)
+        for word in sorted(self._new_typo_words - self._typo_words):
             if len(word) < TYPO_MIN or not word.isalpha():
                 continue
             target = self.stem(word)
             for variant in _typos(word):
-                if variant not in self._words and self.stem(variant) not in self._keys:
-                    self._typos.setdefault(variant, target)
-        self._info.clear()
+                stem = self.stem(variant)
+                if variant not in self._words and stem not in self._keys and variant not in self._typos:
+                    self._typos[variant] = target
+                    self._slips_by_stem[stem] = self._slips_by_stem.get(stem, ()) + (variant,)
+        self._typo_words |= self._new_typo_words
+        self._new_typo_words = set()
 
     def word(self, written: str) -> _Word:
         """Fold, stem and look up a written word once; later calls are one dict lookup."""
@@ -174,59 +249,70 @@ class Lexicon:
         if found is None:
             folded = self.fold(written)
             stem = self.stem(folded)
-            key = stem if stem in self._keys or folded in self._words else self._typos.get(folded, stem)
-            starts = (
-                *self._single.get(key, ()),
-                *self._loose.get(key, ()),
-                *(cue for prefix, cue in self._prefixed if folded.startswith(prefix)),
-            )
+            typo = not (stem in self._keys or folded in self._words) and folded in self._typos
+            key = self._typos[folded] if typo else stem
+            starts = tuple(cue for prefix, cue in self._prefixed if folded.startswith(prefix))
             if len(self._info) > 200_000:
                 self._info.clear()
             shout = len(folded) >= 2 and written.isupper() and folded.isalpha() and folded not in self.acronyms
-            pairs = key in self._pair_firsts
-            self._info[written] = found = _Word(folded, key, starts, pairs, shout, bool(starts) or pairs)
+            code = self._slip_codes[key] if typo else self._codes.get(key, FILLER)
+            self._info[written] = found = _Word(written, folded, key, starts, shout, typo, code)
         return found
 
-    def words(self, written: list[str]) -> list[_Word]:
-        """`word()` for each, with the cache looked up inline: this is the tagger's hottest line."""
-        words = list(map(self._info.get, written))
-        if None in words:  # words not seen before in this process
-            word = self.word
-            words = [w or word(x) for w, x in zip(words, written)]
-        return words
+    def words(self, text: str) -> list[_Word]:
+        """The words of a reply, looked up by the whitespace-separated chunks they come in: this is the hottest line."""
+        # A chunk ("sorry," "you?") recurs as a word does, so one dict lookup per chunk replaces the regex over the
+        # whole reply; a chunk not seen before is split into words once (see _Chunks).
+        return list(chain.from_iterable(map(self._chunks.__getitem__, text.split())))
 
     def match(self, words: list[_Word]) -> list[tuple[_Cue, int, int]]:
         """Every cue found, as (cue, first word, word after the last); sentences are checked later."""
         found = []
-        last = len(words) - 1
-        pair = self._pair
-        for i in compress(range(len(words)), map(_LEAD, words)):
-            w = words[i]
-            if w.starts:
-                for cue in w.starts:
-                    end = i + 1 if cue.size == 1 else _match_parts(cue.parts, 1, words, i + 1)
+        if self._automaton is not None:
+            # The automaton reports each cue's leading key words where they end; the rest (a gap "...",
+            # a prefix "refund*") is checked word by word from there.
+            for last, cues in self._automaton.iter("".join(map(_CODE, words))):
+                for cue, n in cues:
+                    end = last + 1 if cue.size == n else _match_parts(cue, n, words, last + 1)
+                    if end >= 0:
+                        found.append((cue, last + 1 - n, end))
+        if self._prefixed and any(map(_STARTS, words)):
+            for i in compress(range(len(words)), map(_STARTS, words)):
+                for cue in words[i].starts:
+                    end = i + 1 if cue.size == 1 else _match_parts(cue, 1, words, i + 1)
                     if end >= 0:
                         found.append((cue, i, end))
-            if w.pairs and i < last:
-                for cue in pair.get((w.key, words[i + 1].key), ()):
-                    end = i + 2 if cue.size == 2 else _match_parts(cue.parts, 2, words, i + 2)
-                    if end >= 0:
-                        found.append((cue, i, end))
+        if len(found) > 1:
+            found.sort(key=_AUTHORED)  # by where they start, then as authored: the same order whatever found them
         return found
 
 
-_SHOUT = itemgetter(4)  # _Word.shout and _Word.lead, read at C speed
-_LEAD = itemgetter(5)
+class _Chunks(dict):
+    """A lexicon's whitespace-separated chunks of text, each with the words in it, computed on first sight."""
+
+    def __init__(self, lexicon: Lexicon):
+        super().__init__()
+        self.lexicon = lexicon
+
+    def __missing__(self, chunk: str) -> tuple[_Word, ...]:
+        if len(self) > 200_000:  # bounded: replies are free text
+            self.clear()
+        self[chunk] = words = tuple(map(self.lexicon.word, WORD.findall(chunk)))
+        return words
+
+
+_AUTHORED = lambda hit: (hit[1], hit[0].order)  # noqa: E731
+_TEXT, _FOLDED, _STARTS, _SHOUT, _CODE = (itemgetter(_Word._fields.index(f)) for f in ("text", "folded", "starts", "shout", "code"))  # read at C speed
 
 
 class _Spans:
     """Word offsets, found on demand: most replies only ever need the first few."""
 
-    __slots__ = ("text", "written", "done", "pos")
+    __slots__ = ("text", "words", "done", "pos")
 
-    def __init__(self, text: str, written: list[str]):
+    def __init__(self, text: str, words: list[_Word]):
         self.text = text
-        self.written = written
+        self.words = words
         self.done: list[tuple[int, int]] = []
         self.pos = 0
 
@@ -236,10 +322,10 @@ class _Spans:
         return self.done[i]
 
     def __len__(self) -> int:
-        return len(self.written)
+        return len(self.words)
 
     def all(self) -> list[tuple[int, int]]:
-        self._extend(len(self.written))
+        self._extend(len(self.words))
         return self.done
 
     def _extend(self, n: int) -> None:
@@ -247,7 +333,7 @@ class _Spans:
         find = self.text.find
         pos = self.pos
         done = self.done
-        for w in self.written[len(done) : n]:
+        for w in map(_TEXT, self.words[len(done) : n]):
             start = find(w, pos)
             pos = start + len(w)
             done.append((start, pos))
@@ -263,21 +349,22 @@ def _trim(text: str, start: int, stop: int) -> tuple[int, int]:
     return start, stop
 
 
-def _match_parts(parts, p: int, words: list[_Word], i: int) -> int:
-    """Match cue parts from part p at word i; return the index after the match or -1."""
+def _match_parts(cue: _Cue, p: int, words: list[_Word], i: int) -> int:
+    """Match a cue's parts from part p at word i; return the index after the match or -1."""
+    parts = cue.parts
     n = len(words)
     while p < len(parts):
         kind, value = parts[p]
         if kind == "g":
             for skip in range(GAP + 1):
-                end = _match_parts(parts, p + 1, words, i + skip)
+                end = _match_parts(cue, p + 1, words, i + skip)
                 if end >= 0:
                     return end
             return -1
         if i >= n:
             return -1
         if kind == "k":
-            if words[i].key != value:
+            if words[i].key != value or (words[i].typo and not cue.typos):
                 return -1
         elif not words[i].folded.startswith(value):
             return -1
@@ -341,7 +428,7 @@ class Tagger:
             self.behaviours[name] = (body["dimension"], int(body["polarity"]))
             for phrase in body["cues"]:
                 # Slips are forgiven in what counts for a candidate, not against: "passer" is no typo of an insult.
-                self.lexicon.add(str(phrase), name, f"{language}/{name}/{phrase}", body.get("negatable", True), typos=int(body["polarity"]) > 0)
+                self.lexicon.add(str(phrase), name, f"{language}/{name}/{phrase}", body.get("negatable", True), typos=int(body["polarity"]) > 0, makes=self.behaviours[name])
         self.lexicon.finish()
         self.question_starters = frozenset(self.lexicon.fold(str(w)) for w in spec.get("question_starters", ()))
         breaks = [re.escape(str(w)) for w in spec.get("negation_breaks", ())]
@@ -351,8 +438,9 @@ class Tagger:
         self.negation_break = re.compile(punctuation + (r"|\b(?:" + "|".join(breaks) + r")\b" if breaks else ""), re.IGNORECASE)
         self.negation_after = int(spec.get("negation_after", 0))
         # The point after an abbreviation ("el. paštu", "Nr.", "pvz.") does not end a sentence.
-        skip = "".join(f"(?<!\\b{re.escape(str(a))})" for a in spec.get("abbreviations", ()))
-        self.sentence_break = re.compile(r"[!?;\n]|" + skip + r"\.(?!\d)", re.IGNORECASE) if skip else BREAK
+        # The lookbehinds follow the point, so they are tried at points only, not at every character.
+        skip = "".join(f"(?<!\\b{re.escape(str(a))}\\.)" for a in spec.get("abbreviations", ()))
+        self.sentence_break = re.compile(r"[!?;\n]|\." + skip + r"(?!\d)", re.IGNORECASE) if skip else BREAK
         self.wh_words = frozenset(self.lexicon.fold(str(w)) for w in spec.get("wh_words", ()))
         self.wh_exclamations = frozenset(self.lexicon.fold(str(w)) for w in spec.get("wh_exclamations", ()))
         # Words too common to show a reply is about the customer's question.
@@ -386,19 +474,16 @@ class Tagger:
     def cue_lexicon(self, cues: dict[str, Iterable[str]], behaviours: dict | None = None, names: Iterable[str] = (), acronyms: Iterable[str] = ()) -> Lexicon:
         """Compile a scenario's own cues and behaviours (and the customer's names) with this language's stemmer and negators;
         `acronyms` are the scenario's own capitals ("ELECTRO SHOP"), which are not shouting."""
-        lexicon = Lexicon(self.stemmer_name, self.lexicon.negators, self.contractions, acronyms, letters=self.letters)
+        lexicon = self.lexicon.extended(acronyms)  # the language's cues too: a reply is looked up once
         parts = {part for name in names for part in WORD.findall(name) if len(part) >= 2}
-        if parts:  # looked up with the other words, instead of a scan per reply
-            lexicon.tags["use_name"] = ("empathy", 1)
-            for part in sorted(parts):
-                lexicon.add(part, "use_name", f"{self.language}/use_name", negatable=False, typos=False)  # "Mrta" is a slip, not the name
+        for part in sorted(parts):  # "Mrta" is a slip, not the name
+            lexicon.add(part, "use_name", f"{self.language}/use_name", negatable=False, typos=False, makes=("empathy", 1))
         for cue_id, phrases in cues.items():
             for phrase in phrases:
                 lexicon.add(phrase, cue_id, f"cue/{cue_id}/{phrase}")
         for name, behaviour in (behaviours or {}).items():
-            lexicon.tags[name] = (behaviour.dimension, behaviour.polarity)
             for phrase in behaviour.cues:
-                lexicon.add(phrase, name, f"scenario/{name}/{phrase}")
+                lexicon.add(phrase, name, f"scenario/{name}/{phrase}", makes=(behaviour.dimension, behaviour.polarity))
         lexicon.finish()
         return lexicon
 
@@ -412,39 +497,33 @@ class Tagger:
         return self.analyse(text, self._name_lexicons[names] if names else None)[0]
 
     def analyse(self, text: str, cues: Lexicon | None = None) -> tuple[list[Tag], set[str]]:
-        """Tags of a reply, and which of the compiled scenario cues (and names, behaviours) it matched."""
-        written = WORD.findall(text)
-        words = self.lexicon.words(written)
-        found = self.lexicon.match(words)
-        cue_hits = cues.match(cues.words(written)) if cues else []
+        """Tags of a reply, and which scenario cues it matched; `cues`: this language's lexicon extended with a
+        scenario's cues, behaviours and names (`cue_lexicon`)."""
+        lexicon = cues or self.lexicon
+        words = lexicon.words(text)
+        found = lexicon.match(words)
         capitals = any(map(_SHOUT, words))
         # No full stop, and a short last sentence starting with what/when/…: possibly a question typed without its mark.
-        open_end = bool(self.wh_words) and text[-1:].isalnum() and 2 < len(written) and self._unmarked_candidate(text)
-        if not (found or cue_hits or capitals or open_end or "?" in text):
+        open_end = bool(self.wh_words) and text[-1:].isalnum() and 2 < len(words) and self._unmarked_candidate(text)
+        if not (found or capitals or open_end or "?" in text):
             return [], set()
-        spans = _Spans(text, written)  # offsets only as far as something needs them
+        spans = _Spans(text, words)  # offsets only as far as something needs them
         tags: list[Tag] = []
-        for cue, i, end in found:
-            if self._accepted(text, words, spans, cue, i, end, self.lexicon.negators):
-                dimension, polarity = self.behaviours[cue.behaviour]
-                start, stop = _trim(text, spans[i][0], spans[end - 1][1])
-                tags.append(Tag(dimension, polarity, cue.behaviour, text[start:stop], start, stop, cue.rule))
         matched = set()
-        for cue, i, end in cue_hits:
-            if self._accepted(text, words, spans, cue, i, end, cues.negators):
-                if cue.behaviour in cues.tags:  # a scenario's own behaviour: a tag like the language's
-                    dimension, polarity = cues.tags[cue.behaviour]
-                    start, stop = _trim(text, spans[i][0], spans[end - 1][1])
-                    tags.append(Tag(dimension, polarity, cue.behaviour, text[start:stop], start, stop, cue.rule))
-                else:
+        for cue, i, end in found:
+            if self._accepted(text, words, spans, cue, i, end, lexicon.negators):
+                if cue.makes is None:
                     matched.add(cue.behaviour)
+                    continue
+                start, stop = _trim(text, spans[i][0], spans[end - 1][1])
+                tags.append(Tag(*cue.makes, cue.behaviour, text[start:stop], start, stop, cue.rule))
         if "?" in text:
             tags += self._questions(text, words, spans)
         elif open_end and self.wh_words:
             tags += self._unmarked_question(text, words, spans)
         if capitals:
-            tags += self._shouting(text, words, spans, cues.acronyms if cues else frozenset())
-        if any(q in text for q in '"“‘«„'):
+            tags += self._shouting(text, words, spans)
+        if _QUOTE(text):
             tags = _unquoted(text, tags)
         return (_dedupe(tags) if len(tags) > 1 else tags), matched
 
@@ -456,7 +535,8 @@ class Tagger:
             return False
         if cue.anchored and not _clause_start(text, spans[i][0], commas=False):
             return False
-        if cue.negatable:
+        # Most cues have no negator near: looked for among the words first, at C speed, before any offsets.
+        if cue.negatable and not negators.isdisjoint(map(_FOLDED, words[max(0, i - NEGATION_REACH) : end + self.negation_after])):
             for j in range(max(0, i - NEGATION_REACH), i):
                 if words[j].folded in negators and not self.negation_break.search(text, spans[j][1], spans[i][0] + 1):
                     return False
@@ -468,19 +548,16 @@ class Tagger:
     def _questions(self, text: str, words: list[_Word], spans: list[tuple[int, int]]) -> list[Tag]:
         """A sentence ending in '?' that starts like a question asks for facts."""
         tags = []
-        spans = spans.all()
-        starts = [s for s, _ in spans]
         breaks = [m.start() for m in self.sentence_break.finditer(text)]  # once: a reply of many "?" stays linear
+        word = self.lexicon.word
         q = text.find("?")
         while q >= 0:
             if q == 0 or text[q - 1] != "?":
                 k = bisect_right(breaks, q - 1) - 1
-                boundary = breaks[k] if k >= 0 else -1
-                first = bisect_right(starts, boundary)
                 # The question may be a later clause: "Sounds like a neighbour took it - did you get a card?"
-                for k in range(first, bisect_right(starts, q)):
-                    if words[k].folded in self.question_starters and (k == first or _clause_start(text, spans[k][0])):
-                        start = spans[k][0]
+                for n, m in enumerate(WORD.finditer(text, breaks[k] + 1 if k >= 0 else 0, q)):
+                    if word(m.group()).folded in self.question_starters and (n == 0 or _clause_start(text, m.start())):
+                        start = m.start()
                         tags.append(Tag("problem_solving", 1, "clarifying_question", text[start : q + 1], start, q + 1, f"{self.language}/clarifying_question/?"))
                         break
             q = text.find("?", q + 1)
@@ -489,7 +566,7 @@ class Tagger:
     def _unmarked_candidate(self, text: str) -> bool:
         """A cheap look at the last sentence's first word, before any offsets are worked out."""
         tail = text[-200:]
-        cut = max(tail.rfind(c) for c in ".!?;\n")
+        cut = max(tail.rfind("."), tail.rfind("!"), tail.rfind("?"), tail.rfind(";"), tail.rfind("\n"))
         first = WORD.search(tail, cut + 1)
         return first is not None and self.lexicon.fold(first.group()) in self.wh_words
 
@@ -505,12 +582,12 @@ class Tagger:
         start, end = spans[k][0], spans[-1][1]
         return [Tag("problem_solving", 1, "clarifying_question", text[start:end], start, end, f"{self.language}/clarifying_question/unmarked")]
 
-    def _shouting(self, text: str, words: list[_Word], spans: list[tuple[int, int]], exempt: frozenset[str]) -> list[Tag]:
+    def _shouting(self, text: str, words: list[_Word], spans: list[tuple[int, int]]) -> list[Tag]:
         """Runs of capitals: two or more words of six letters together, or one of five."""
         tags = []
         run: list[int] = []
         for i in range(len(spans) + 1):
-            if i < len(spans) and words[i].shout and words[i].folded not in exempt:
+            if i < len(spans) and words[i].shout:
                 run.append(i)
                 continue
             letters = sum(len(words[j].folded) for j in run)

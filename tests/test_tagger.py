@@ -121,13 +121,13 @@ def test_spelled_out_letters_and_a_light_latvian_stemmer_match_what_a_us_keyboar
     danish.add("hjælpe dig", "offer_help", "da/offer_help")
     danish.finish()
     for reply in ("Jeg vil gerne HJÆLPE dig", "jeg vil gerne hjaelpe dig"):
-        assert [cue.behaviour for cue, *_ in danish.match(danish.words(reply.split()))] == ["offer_help"]
+        assert [cue.behaviour for cue, *_ in danish.match(danish.words(reply))] == ["offer_help"]
     latvian = Lexicon("latvian")
     latvian.add("atvainojos", "apologise", "lv/apologise")
     latvian.finish()
     for reply in ("Atvainojamies", "atvainojos", "ATVAINOJOS"):
-        assert latvian.match(latvian.words([reply])), reply
-    assert not latvian.match(latvian.words(["atvērt"]))
+        assert latvian.match(latvian.words(reply)), reply
+    assert not latvian.match(latvian.words("atvērt"))
 
 
 def test_each_language_says_what_ends_a_negation_and_whether_not_follows_the_verb():
@@ -150,3 +150,33 @@ def test_an_abbreviation_point_is_no_sentence_end_and_a_dash_ends_a_negation():
     assert "clarifying_question" in {t.behaviour for t in lithuanian.tag("Ar gavote el. laišką?")}
     assert "propose_solution" in {t.behaviour for t in lithuanian.tag("Tai ne jūsų kaltė – viską sutvarkysime.")}
     assert "clarifying_question" in {t.behaviour for t in get_tagger("en").tag("Did Mr. Jones sign for it?")}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_looking_words_up_by_chunk_finds_the_words_a_regex_over_the_reply_finds(text):
+    from simulator.tagger import WORD
+
+    assert [w.text for w in get_tagger().lexicon.words(text)] == WORD.findall(text)
+
+
+def test_a_slip_counts_only_in_cues_for_the_candidate():
+    lexicon = Lexicon("english")
+    lexicon.add("sorry", "apologise", "en/apologise", typos=True, makes=("empathy", 1))
+    lexicon.add("sorry but that is policy", "dismiss", "en/dismiss", typos=False, makes=("patience", -1))
+    lexicon.finish()
+    assert [cue.behaviour for cue, *_ in lexicon.match(lexicon.words("sory but that is policy"))] == ["apologise"]
+    assert [cue.behaviour for cue, *_ in lexicon.match(lexicon.words("sorry but that is policy"))] == ["apologise", "dismiss"]
+
+
+def test_a_scenarios_cues_do_not_lend_their_slips_to_the_languages_cues():
+    english = get_tagger("en")
+    # "ever" is one slip from the scenario's "never", but "you never read" (blame) must not match "you ever read".
+    cues = english.cue_lexicon({"promise": ["never"]})
+    assert "blame" not in {t.behaviour for t in english.analyse("Have you ever read the manual?", cues)[0]}
+    assert "blame" in {t.behaviour for t in english.analyse("You never read what I write.", cues)[0]}
+    danish = get_tagger("da")
+    # "kunder" (customers) is a word of Danish's own cues, not a slip of the scenario's "kundenr".
+    cues = danish.cue_lexicon({"verify": ["kundenr"]})
+    assert danish.analyse("I kunder tror altid at vi kan trylle.", cues)[1] == set()
+    assert danish.analyse("Hvad er Deres kundenr?", cues)[1] == {"verify"}
