@@ -9,7 +9,7 @@ from typing import Any
 from .engine import Conversation, Event
 from .model import Persona, Scenario, Where
 from .recorder import SessionRecorder
-from .scoring import Score, score_session
+from .scoring import Score, describe, score_session
 from .text import display_safe
 from .yamlsource import LoadError, Problem, read_source
 
@@ -153,7 +153,7 @@ def render_text(result: PlayResult) -> str:
     lines += ["", "States: " + " → ".join(c.visited), "", "Scores:"]
     for dim, score in result.scores.items():
         if score.score is not None:
-            lines.append(f"  {dim:20s} {score.score}  {score.descriptor}")
+            lines.append(f"  {dim:20s} {score.score}  {describe(score)}")
     return "\n".join(lines)
 
 

@@ -10,7 +10,7 @@ import statistics
 from typing import Any
 
 from .i18n import Messages, catalog
-from .scoring import load_rubrics, overall
+from .scoring import describe, load_rubrics, overall
 from .text import display_safe
 from .transcript import Transcript
 
@@ -26,13 +26,6 @@ def dimension_title(dim: str, messages: Messages, rubrics: dict) -> str:
     if messages.lang == "en":
         return rubric.title
     return rubric.translations.get(messages.lang, {}).get("title") or messages.get(f"dimension.{dim}", rubric.title)
-
-
-def describe(score: Any, lang: str, rubrics: dict) -> str:
-    """The descriptor a score reached, in `lang` where the rubric file translates it."""
-    rubric = rubrics.get(score.dimension)
-    translated = rubric.translations.get(lang, {}).get("descriptors", {}) if rubric is not None and lang != "en" else {}
-    return str(translated.get(score.anchor) or score.descriptor)
 
 
 def report_messages(t: Transcript, lang: str | None = None) -> Messages:
@@ -313,6 +306,8 @@ def explanation(t: Transcript, weights: dict[str, float] | None = None, lang: st
                 lines.append("  − " + m(f"explain.{kind}", turn=e["turn"], seconds=m.number(round(e["seconds"]))))
             elif kind == "interrupted":
                 lines.append("  − " + m("explain.interrupted", turn=e["turn"]))
+            elif kind == "no_reply":
+                lines.append("  " + m("explain.no_reply"))
             elif kind == "absence":
                 lines.append("  " + (m("explain.calm", replies=e["replies"]) if "replies" in e else m("explain.no_reply")))
             elif kind == "formulaic":

@@ -57,9 +57,28 @@ def load_rubrics() -> dict[str, Rubric]:
     return rubrics
 
 
+NO_REPLY = "No reply was sent: nothing to assess, so the lowest score."
+
+
 def _anchor(score: int) -> int:
     """The highest anchor at or below the score: a 4 reads as 'at least the 3 descriptor'."""
     return max(a for a in ANCHORS if a <= score)
+
+
+def describe(score: Score, lang: str = "en", rubrics: dict[str, Rubric] | None = None) -> str:
+    """The descriptor a score reached, in `lang` where the rubric file translates it, and why a score falls short of it."""
+    from .i18n import catalog  # the catalogs load only when a score is shown
+
+    m = catalog(lang)
+    if any(e.get("kind") == "no_reply" for e in score.evidence):
+        return m("descriptor.no_reply")
+    rubric = (rubrics or load_rubrics()).get(score.dimension)
+    translated = rubric.translations.get(lang, {}).get("descriptors", {}) if rubric is not None and lang != "en" else {}
+    text = str(translated.get(score.anchor) or score.descriptor)
+    if score.score is not None and score.anchor is not None and score.score < score.anchor:
+        against = sorted({e["behaviour"] for e in score.evidence if e.get("kind") == "tag" and e["polarity"] < 0})
+        text += " " + (m("descriptor.against", score=score.score, behaviours=", ".join(against)) if against else m("descriptor.few", score=score.score))
+    return text
 
 
 def _tag_evidence(turn_index: int, turn: Any, tag: Any) -> dict[str, Any]:
@@ -88,13 +107,19 @@ def score_session(turns: Iterable[Any], rubrics: dict[str, Rubric] | None = None
             value, evidence = _patience(replies, indexed, rubric)
         else:
             value, evidence = _positive(dimension, replies, rubric)
-        if value is None and dimension in CORE_DIMENSIONS:
-            value = 1  # core dimensions are always scored: no reply at all is the lowest anchor
-            evidence = [{"kind": "absence", "detail": "the candidate sent no reply"}]
+        if value is None and dimension in CORE_DIMENSIONS and rubric is not None:
+            # Core dimensions are always scored: no reply at all is the lowest score, and says so, rather than
+            # reading as the 1 descriptor ("loses composure") of a candidate who wrote nothing.
+            scores[dimension] = Score(dimension, 1, None, NO_REPLY, [{"kind": "no_reply", "detail": "the candidate sent no reply"}])
+            continue
         if value is None or rubric is None:
             scores[dimension] = Score(dimension, None, None, "no evidence in this session" if rubric else "no rubric yet", evidence if rubric else [])
             continue
         anchor = _anchor(value)
+        if value < 3 and any(e.get("kind") == "tag" and e["polarity"] > 0 for e in evidence):
+            # Some of the behaviours were there: the 1 descriptor ("no apology") would contradict them. The score
+            # reads against the 3 it falls short of, and `describe` says why (what counted against, or too few).
+            anchor = 3
         scores[dimension] = Score(dimension, value, anchor, rubric.descriptors.get(anchor, ""), evidence)
     return scores
 

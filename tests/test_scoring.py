@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from simulator.engine import Turn
-from simulator.scoring import load_rubrics, score_session
+from simulator.scoring import describe, load_rubrics, score_session
 from simulator.tagger import get_tagger
 
 
@@ -56,7 +56,27 @@ def test_interruptions_and_slow_replies_count_against_patience_with_timings():
 
 def test_a_silent_candidate_gets_the_lowest_core_scores_with_a_reason():
     scores = score_session([Turn("customer", "Hello?", 0.0, "s")])
-    assert scores["empathy"].score == 1 and scores["empathy"].evidence[0]["kind"] == "absence"
+    for dim in ("patience", "empathy", "problem_solving"):
+        assert scores[dim].score == 1 and scores[dim].evidence[0]["kind"] == "no_reply"
+    # Not the 1 descriptor: a candidate who wrote nothing did not "lose composure".
+    assert describe(scores["patience"]) == "No reply was sent: nothing to assess, so the lowest score."
+    assert describe(scores["patience"], "lv").startswith("Netika nosūtīta neviena atbilde")
+
+
+def test_a_low_score_with_some_of_the_behaviours_reads_against_the_three_it_falls_short_of():
+    rubrics = load_rubrics()
+    scores = score_session(session("I'm so sorry, but you should have read the email.", "Calm down, it's not my problem."))
+    empathy = scores["empathy"]
+    assert empathy.score == 1 and empathy.anchor == 3
+    text = describe(empathy)
+    assert rubrics["empathy"].descriptors[1] not in text  # "no apology" would contradict the apology it lists
+    assert text.startswith(rubrics["empathy"].descriptors[3])
+    assert text.endswith("— scored 1, lower for what counts against it: blame, calm_down, dismiss.")
+    few = score_session(session("I'm sorry.", "OK.", "OK.", "OK.", "OK.", "OK."))["empathy"]
+    assert few.score == 2 and describe(few).endswith("— scored 2: too few replies show it.")
+    assert describe(few, "da").startswith(rubrics["empathy"].translations["da"]["descriptors"][3])
+    none = score_session(session("OK.", "Calm down."))["empathy"]
+    assert none.score == 1 and describe(none) == rubrics["empathy"].descriptors[1]
 
 
 def test_a_scenario_weights_the_overall_and_a_zero_weight_leaves_a_dimension_out():

@@ -15,7 +15,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Sparkline, Static
 
 from ..i18n import Messages, catalog
-from ..report import describe, dimension_title, html_report, markdown
+from ..report import dimension_title, html_report, markdown
+from ..scoring import describe
 from ..scoring import load_rubrics
 from ..store import ReviewStore
 from ..text import display_safe
