@@ -74,6 +74,15 @@ def tagger_vs_vader(texts: list[str], passes: int = 3) -> tuple[float, float, fl
     return vader_rate, rates[0], max(rates)
 
 
+def lookup_alone(texts: list[str], passes: int = 3) -> float:
+    """Replies per second of finding the cue phrases and nothing else (words looked up, the automaton run):
+    the floor every rule is built on, so a reader can see how much of the budget it leaves."""
+    from simulator.tagger import Tagger
+
+    lexicon = Tagger("en").lexicon
+    return max(rate(lambda text: lexicon.match(lexicon.words(text)), texts) for _ in range(passes))
+
+
 def in_context(texts: list[str], passes: int = 3) -> tuple[float, float]:
     """Replies per second with every rule on: the scenario's cues and behaviours, the customer's name,
     facts, the open question, adaptability and address: what a live session runs per reply."""
@@ -154,6 +163,8 @@ def main() -> int:
     vader, first, steady = tagger_vs_vader(texts)
     print(f"tagger        VADER {vader:9.0f} replies/s   rolesim {first:9.0f} replies/s   ratio {first / vader:.2f}x  first pass (aim >= 5x; {len(texts)} ESConv replies)")
     print(f"                                         rolesim {steady:9.0f} replies/s   ratio {steady / vader:.2f}x  steady state (best of 3 passes, as VADER's)")
+    floor = lookup_alone(texts)
+    print(f"  lookup alone                           rolesim {floor:9.0f} replies/s   ratio {floor / vader:.2f}x  words looked up and cue phrases found, no rule applied")
     first, steady = in_context(texts)
     print(f"  in context                             rolesim {first:9.0f} replies/s   ratio {first / vader:.2f}x  first pass, every dimension and context rule on")
     print(f"                                         rolesim {steady:9.0f} replies/s   ratio {steady / vader:.2f}x  steady state")

@@ -29,7 +29,7 @@ GAP = 3  # how many words "..." in a cue may skip
 TYPO_MIN = 5  # words shorter than this get no typo variants: too many real words collide
 # The version of the rules in code (here and in context.py): bump it when they change what is tagged, so the
 # stored tagger_version says which rules made a tag and `rolesim retag` knows a session is out of date.
-RULES = 2
+RULES = 3
 UNMARKED_WORDS = 8  # a question typed without "?" is short: longer ones are statements ("When it ships, …")
 
 
