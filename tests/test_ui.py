@@ -260,16 +260,43 @@ async def test_focus_never_leaves_the_reply_box_so_no_keystroke_is_lost(mini, tm
         assert app.screen.query_one(ReplyBox).text == "abc"
 
 
-async def test_declining_to_leave_is_recorded(mini, tmp_path):
+async def test_declining_to_leave_is_recorded_each_time(mini, tmp_path):
     app = make_app(mini, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await start_chat(app, pilot)
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.press("escape")
-        await pilot.pause()
+        for _ in range(2):
+            await pilot.press("escape")
+            await pilot.pause()
+            await pilot.press("escape")
+            await pilot.pause()
         kinds = [e["kind"] for e in stored_events(app)]
-        assert kinds[-2:] == ["leave_asked", "leave_declined"]
+        assert kinds[-4:] == ["leave_asked", "leave_declined", "leave_asked", "leave_declined"]
+
+
+async def test_a_customer_who_leaves_while_the_leave_dialog_is_open_is_seen_to_leave(mini, tmp_path):
+    app = make_app(mini, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        chat = await start_chat(app, pilot)
+        await at(app, pilot, 5)
+        await pilot.press(*"This is your fault.", "enter")
+        await at(app, pilot, 10)
+        assert "How dare you." in screen_text(app)
+        await pilot.press("escape")  # the candidate thinks of leaving ...
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmQuit)
+        for second in range(11, 60):  # ... while the customer, left in silence, asks for a manager
+            app.session.clock.t = app.session._t0 + second
+            chat.tick()
+            await pilot.pause()
+            if app.session.conversation.finished:
+                break
+        assert app.session.conversation.outcome == "escalated"
+        # The question is moot: the dialog closes and her last line is on screen to read.
+        assert isinstance(app.screen, ChatScreen) and "Manager. Now." in screen_text(app)
+        await at(app, pilot, second + 5)
+        assert isinstance(app.screen, EndScreen)
+        kinds = [e["kind"] for e in stored_events(app)]
+        assert "leave_asked" in kinds and "leave_declined" not in kinds
 
 
 async def test_the_notice_shows_name_and_start_at_80x24(mini, tmp_path):

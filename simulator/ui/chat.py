@@ -16,6 +16,7 @@ from ..engine import Event
 from ..i18n import Messages, catalog
 from ..session import MAX_REPLY, LiveSession
 from ..text import display_safe, reflow
+from .confirm import ConfirmQuit
 from .localize import localize_bindings
 from .reply_box import ReplyBox
 
@@ -145,6 +146,8 @@ class ChatScreen(Screen):
             self.app.session_ended(outcome)
         else:  # the customer said goodbye: leave the farewell on screen a moment
             self.ended_at = at
+            if isinstance(self.app.screen, ConfirmQuit):
+                self.app.screen.dismiss(False)  # whether to leave is moot now: show her last line, not the question
 
     def _refresh_status(self) -> None:
         remaining = self.session.remaining()
