@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -173,3 +174,20 @@ def test_validate_checks_a_named_scenario_tests_file_as_tests(tmp_path, capsys):
     broken.write_text("scenario: x\ncases: []\n")
     assert main(["validate", str(broken)]) == 1
     assert "x.tests.yaml:2:8: error: a tests file has 'cases'" in capsys.readouterr().out
+
+
+def test_run_reads_only_the_files_naming_its_scenario_and_finds_what_the_whole_library_finds(tmp_path):
+    from simulator.library import Library
+
+    whole = Library.load()
+    for scenario_id, scenario in whole.scenarios.items():
+        one = Library.for_scenario(scenario_id)
+        assert one.scenarios[scenario_id].path == scenario.path
+        assert one.persona_for(one.scenarios[scenario_id]).path == whole.persona_for(scenario).path
+        assert len(one.scenarios) < len(whole.scenarios)
+    # A folder given with --scenarios still shadows the package, for the persona as for the scenario.
+    (tmp_path / "angry-customer.yaml").write_text((Path(whole.persona_for(whole.scenario("late-parcel")).path)).read_text(encoding="utf-8"), encoding="utf-8")
+    one = Library.for_scenario("late-parcel", [tmp_path])
+    assert Path(one.persona_for(one.scenario("late-parcel")).path).parent == tmp_path
+    # An unknown id falls back to the whole library, so the error can list what there is.
+    assert len(Library.for_scenario("no-such-scenario").scenarios) == len(whole.scenarios)

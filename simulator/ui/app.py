@@ -174,17 +174,24 @@ def default_scenario(library, lang: str | None) -> str | None:
 def prepare_candidate_app(args, **options) -> CandidateApp:
     """Resolve `rolesim run`'s arguments into the app (the benchmark starts here too)."""
     from ..cli import CliError, _library
+    from ..library import Library
     from ..store import default_db_path
 
-    library = _library(args)
-    scenario_id = args.scenario or default_scenario(library, getattr(args, "lang", None))
+    lang = getattr(args, "lang", None)
+    scenario_id = args.scenario or (DEFAULT_SCENARIO if lang in (None, "en") else None)
+    if scenario_id:  # only its files are read: the first frame does not wait for the whole library
+        library = Library.for_scenario(scenario_id, [args.scenarios] if getattr(args, "scenarios", None) else ())
+        if scenario_id not in library.scenarios and not args.scenario:
+            scenario_id = default_scenario(library, lang)
+    else:
+        library = _library(args)
+        scenario_id = default_scenario(library, lang)
     if scenario_id is None:
         raise CliError("no scenarios found; see docs/authoring.md")
     scenario = library.scenario(scenario_id)
     persona = library.persona_for(scenario)
     if args.extra_time < 0:
         raise CliError("--extra-time must be 0 or more")
-    lang = getattr(args, "lang", None)
     return build_candidate_app(scenario, persona, args.db or default_db_path(), args.candidate, seed=args.seed, extra_time_pct=args.extra_time, lang=lang, **options)
 
 
