@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+import weakref
 from bisect import bisect_right
 from itertools import chain, compress, product
 from operator import itemgetter
@@ -65,7 +66,7 @@ class _Cue(NamedTuple):
     negatable: bool
     anchored: bool = False  # "^ so you": only at the start of a sentence or clause
     order: int = 0  # as authored: of two cues of a behaviour on the same words, the first written names the rule
-    typos: bool = False  # its words match when typed with one slip ("sory"): only cues that count for a candidate
+    slips: int = 0  # whose slips ("sory") it accepts: LANGUAGE's, SCENARIO's, or none (cues against a candidate)
 
 
 class _Word(NamedTuple):
@@ -76,10 +77,12 @@ class _Word(NamedTuple):
     key: str
     starts: tuple[_Cue, ...]  # cues whose first part is a prefix this word starts with ("refund*")
     shout: bool  # written in capitals, and not an acronym
-    typo: bool  # a slip of a cue word ("undrestand"), keyed as that word
+    slip: int  # 0, or whose cue word this is a slip of ("undrestand": LANGUAGE's), keyed as that word
     code: str  # one character standing for the key (and whether a slip) in the automaton's alphabet; FILLER: no cue's
 
 
+LANGUAGE, SCENARIO = 1, 2  # where a cue, and so a slip of its words, comes from
+MAX_RUN = 4  # leading words of a cue entered in the automaton: each that may be slipped doubles its entries
 FILLER = "\u3000"  # the code of a word no cue names; codes of keys follow it, all in one plane (see Lexicon.finish)
 
 
@@ -92,12 +95,14 @@ class Lexicon:
         self._letters = str.maketrans(dict(letters)) if letters else None
         fold = self.fold
         self._stems: dict[str, str] = {}
+        self._origin = LANGUAGE  # what `add` compiles: an extended copy adds a SCENARIO's cues
         self._words: set[str] = set()  # folded cue words, never treated as typos
-        self._typo_words: set[str] = set()  # the cue words whose slips count too (not those of negative cues)
         self._keys: set[str] = set()  # every key a cue part names
-        self._typos: dict[str, str] = {}
+        self._typos: dict[str, tuple[str, int]] = {}  # slip -> (the key of the word it slips, whose word that is)
         self._codes: dict[str, str] = {}  # key -> its one-character code
-        self._slip_codes: dict[str, str] = {}  # key -> the code of a slip of it, which only cues with typos accept
+        # (key, whose slip) -> the code of a slip of it, which only cues with slips of that origin accept:
+        # a scenario's slips never reach the language's cues, nor the language's a scenario's.
+        self._slip_codes: dict[tuple[str, int], str] = {}
         self._slips_by_stem: dict[str, tuple[str, ...]] = {}  # the slips in _typos by their own stem
         # The automaton's entries: the codes of a cue's leading key words, right or slipped -> (cue, how many words).
         self._entries: dict[str, tuple[tuple[_Cue, int], ...]] = {}
@@ -134,7 +139,8 @@ class Lexicon:
         The language's compiled cues are copied, not compiled again (a few milliseconds a session, not 70);
         the stems cache is shared."""
         other = copy.copy(self)
-        other._words, other._typo_words, other._keys = set(self._words), set(self._typo_words), set(self._keys)
+        other._origin = SCENARIO
+        other._words, other._keys = set(self._words), set(self._keys)
         other._typos, other._codes, other._slip_codes = dict(self._typos), dict(self._codes), dict(self._slip_codes)
         other._slips_by_stem, other._entries, other._prefixed = dict(self._slips_by_stem), dict(self._entries), list(self._prefixed)
         other._info, other._chunks = {}, _Chunks(other)
@@ -156,7 +162,7 @@ class Lexicon:
             parts = tuple(self._part(w) for w in variant)
             if typos:
                 self._new_typo_words.update(w for w in variant if w != "..." and not w.endswith("*"))
-            self._add(variant, _Cue(parts, len(parts), behaviour, makes, rule, negatable, anchored, self._cues, typos))
+            self._add(variant, _Cue(parts, len(parts), behaviour, makes, rule, negatable, anchored, self._cues, self._origin if typos else 0))
             self._cues += 1
 
     def _spellings(self, words: list[str]) -> list[list[str]]:
@@ -194,20 +200,20 @@ class Lexicon:
             self._prefixed.append((cue.parts[0][1], cue))
             return
         n = 0
-        while n < cue.size and cue.parts[n][0] == "k":
+        while n < min(cue.size, MAX_RUN) and cue.parts[n][0] == "k":
             n += 1
         self._pending.append((cue, n))
 
     def finish(self) -> None:
         """Build the automaton over cue codes; precompute typo variants (one deletion, swap or doubled letter) of cue words."""
         self._typos_of_new_words()
-        for key in sorted(set(self._typos.values())):
-            if key not in self._slip_codes:
-                self._slip_codes[key] = self._new_code()
-        # A cue that forgives slips is entered once for each way its words can be written: right or slipped.
-        # (Cues compiled before keep their entries: a scenario's slips do not reach the language's cues.)
+        for slipped in sorted(set(self._typos.values())):
+            if slipped not in self._slip_codes:
+                self._slip_codes[slipped] = self._new_code()
+        # A cue that forgives slips is entered once for each way its leading words can be written: right or
+        # slipped (at most 2 ** MAX_RUN ways; later words are checked one by one).
         for cue, n in self._pending:
-            ways = [(self._codes[k], self._slip_codes[k]) if cue.typos and k in self._slip_codes else (self._codes[k],) for _, k in cue.parts[:n]]
+            ways = [(self._codes[k], self._slip_codes[k, cue.slips]) if (k, cue.slips) in self._slip_codes else (self._codes[k],) for _, k in cue.parts[:n]]
             for codes in map("".join, product(*ways)):
                 self._entries[codes] = self._entries.get(codes, ()) + ((cue, n),)
         # Aho-Corasick (pyahocorasick, in C) finds every cue's leading words in one pass over a reply's codes,
@@ -231,16 +237,16 @@ class Lexicon:
         for key in self._new_keys:
             for variant in self._slips_by_stem.get(key, ()):
                 self._typos.pop(variant, None)
-        for word in sorted(self._new_typo_words - self._typo_words):
+        for word in sorted(self._new_typo_words):
             if len(word) < TYPO_MIN or not word.isalpha():
                 continue
             target = self.stem(word)
             for variant in _typos(word):
                 stem = self.stem(variant)
+                # The first to claim a slip keeps it: the language's, before any scenario's.
                 if variant not in self._words and stem not in self._keys and variant not in self._typos:
-                    self._typos[variant] = target
+                    self._typos[variant] = (target, self._origin)
                     self._slips_by_stem[stem] = self._slips_by_stem.get(stem, ()) + (variant,)
-        self._typo_words |= self._new_typo_words
         self._new_typo_words = set()
 
     def word(self, written: str) -> _Word:
@@ -249,14 +255,14 @@ class Lexicon:
         if found is None:
             folded = self.fold(written)
             stem = self.stem(folded)
-            typo = not (stem in self._keys or folded in self._words) and folded in self._typos
-            key = self._typos[folded] if typo else stem
+            slipped = None if stem in self._keys or folded in self._words else self._typos.get(folded)
+            key, slip = slipped or (stem, 0)
             starts = tuple(cue for prefix, cue in self._prefixed if folded.startswith(prefix))
             if len(self._info) > 200_000:
                 self._info.clear()
             shout = len(folded) >= 2 and written.isupper() and folded.isalpha() and folded not in self.acronyms
-            code = self._slip_codes[key] if typo else self._codes.get(key, FILLER)
-            self._info[written] = found = _Word(written, folded, key, starts, shout, typo, code)
+            code = self._slip_codes[slipped] if slipped else self._codes.get(key, FILLER)
+            self._info[written] = found = _Word(written, folded, key, starts, shout, slip, code)
         return found
 
     def words(self, text: str) -> list[_Word]:
@@ -292,12 +298,12 @@ class _Chunks(dict):
 
     def __init__(self, lexicon: Lexicon):
         super().__init__()
-        self.lexicon = lexicon
+        self.word = weakref.WeakMethod(lexicon.word)  # weak: a session's lexicon is freed with its last reference
 
     def __missing__(self, chunk: str) -> tuple[_Word, ...]:
         if len(self) > 200_000:  # bounded: replies are free text
             self.clear()
-        self[chunk] = words = tuple(map(self.lexicon.word, WORD.findall(chunk)))
+        self[chunk] = words = tuple(map(self.word(), WORD.findall(chunk)))
         return words
 
 
@@ -364,7 +370,7 @@ def _match_parts(cue: _Cue, p: int, words: list[_Word], i: int) -> int:
         if i >= n:
             return -1
         if kind == "k":
-            if words[i].key != value or (words[i].typo and not cue.typos):
+            if words[i].key != value or (words[i].slip and words[i].slip != cue.slips):
                 return -1
         elif not words[i].folded.startswith(value):
             return -1
@@ -482,8 +488,8 @@ class Tagger:
             for phrase in phrases:
                 lexicon.add(phrase, cue_id, f"cue/{cue_id}/{phrase}")
         for name, behaviour in (behaviours or {}).items():
-            for phrase in behaviour.cues:
-                lexicon.add(phrase, name, f"scenario/{name}/{phrase}", makes=(behaviour.dimension, behaviour.polarity))
+            for phrase in behaviour.cues:  # slips forgiven only in what counts for the candidate, as in the language's
+                lexicon.add(phrase, name, f"scenario/{name}/{phrase}", typos=behaviour.polarity > 0, makes=(behaviour.dimension, behaviour.polarity))
         lexicon.finish()
         return lexicon
 
@@ -491,7 +497,7 @@ class Tagger:
         """The tags of one reply; `names` are the customer's names, for `use_name` (looked up as a session's are)."""
         names = tuple(names)
         if names and names not in self._name_lexicons:
-            if len(self._name_lexicons) > 256:
+            if len(self._name_lexicons) >= 16:  # each is a copy of the language's lexicon
                 self._name_lexicons.clear()
             self._name_lexicons[names] = self.cue_lexicon({}, names=names)
         return self.analyse(text, self._name_lexicons[names] if names else None)[0]

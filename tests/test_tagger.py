@@ -180,3 +180,53 @@ def test_a_scenarios_cues_do_not_lend_their_slips_to_the_languages_cues():
     cues = danish.cue_lexicon({"verify": ["kundenr"]})
     assert danish.analyse("I kunder tror altid at vi kan trylle.", cues)[1] == set()
     assert danish.analyse("Hvad er Deres kundenr?", cues)[1] == {"verify"}
+
+
+def test_slips_stay_with_the_cues_they_are_slips_of():
+    english, danish = get_tagger("en"), get_tagger("da")
+    # A scenario's word with the same stem as the language's does not lend the language its slips ...
+    cues = english.cue_lexicon({"x": ["frustration"]})
+    assert english.analyse("I know this is frustrtion for you.", cues)[0] == english.analyse("I know this is frustrtion for you.")[0]
+    # ... not after a gap either ...
+    cues = danish.cue_lexicon({"gentag": ["flere gange"]})
+    assert danish.analyse("Jeg har sat sagen i gnage.", cues)[0] == danish.analyse("Jeg har sat sagen i gnage.")[0]
+    # ... and the language's slips do not steer the customer through a scenario's cues.
+    cues = english.cue_lexicon({"upset": ["annoyance"]})
+    assert english.analyse("That must be annoyng for you.", cues)[1] == set()
+    assert english.analyse("That must be annoyance for you.", cues)[1] == {"upset"}
+
+
+def test_a_scenarios_behaviour_against_the_candidate_forgives_no_slips(shipped):
+    from simulator.context import SessionContext
+
+    scenario = shipped.scenario("da-pakkeboks")
+    context = SessionContext(scenario, shipped.persona_for(scenario), get_tagger("da"), ())
+    assert "asks_box_retry" in {t.behaviour for t in context.tagger.analyse("Tjek boksen igen.", context.cue_lexicon)[0]}
+    assert "asks_box_retry" not in {t.behaviour for t in context.tagger.analyse("Tjek bkosen igen.", context.cue_lexicon)[0]}
+
+
+def test_a_long_cue_compiles_a_bounded_automaton_and_still_forgives_slips():
+    from simulator.tagger import MAX_RUN
+
+    english = get_tagger("en")
+    words = "absolutely understand frustrating situation completely appreciate patience reassure everything resolved quickly possible tomorrow morning definitely personally".split()
+    cues = english.cue_lexicon({"long": [" ".join(words)]})
+    assert len(cues._entries) - len(english.lexicon._entries) <= 2**MAX_RUN
+    assert english.analyse(" ".join(words), cues)[1] == {"long"}
+    slipped = words[:10] + ["quikcly"] + words[11:]
+    assert english.analyse(" ".join(slipped), cues)[1] == {"long"}
+
+
+def test_a_sessions_lexicon_is_freed_with_its_last_reference():
+    import gc
+    import weakref
+
+    gc.disable()
+    try:
+        cues = get_tagger("en").cue_lexicon({"x": ["refund"]})
+        cues.words("I will refund it.")
+        freed = weakref.ref(cues)
+        del cues
+        assert freed() is None
+    finally:
+        gc.enable()
