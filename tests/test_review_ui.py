@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from textual.widgets import DataTable, Input
 
@@ -188,6 +190,19 @@ async def test_the_review_screen_sees_a_session_written_while_it_is_open(db, min
         await pilot.press("r")
         await pilot.pause()
         assert "Keystroke Kate" in rows(app)
+
+
+async def test_counts_read_in_the_singular_for_one(db):
+    app = build_review_app(db, "Ieva")
+    async with app.run_test(size=(120, 34)) as pilot:
+        await pilot.pause()
+        app.post_message(SessionListScreen.Open(FIXED[1][0]))  # Rob Rude: replies with one edit, a score with one tag
+        await pilot.pause()
+        timings = [str(view.content).splitlines()[1] for view in app.screen.query(TurnView) if view.turn.timing]
+        assert timings and all(" · 1 edit · " in line and "0 pastes" in line for line in timings)
+        scores = str(app.screen.query_one("#scores").content)
+        assert "(1 tag of evidence)" in scores and "(3 tags of evidence)" in scores
+        assert not re.search(r"\b1 (edits|pastes|tags)\b", "\n".join(timings) + scores)
 
 
 def test_session_list_snapshot(snap_compare, db):

@@ -131,7 +131,7 @@ class SessionListScreen(Screen):
             table.move_cursor(row=min(row, len(rows) - 1))  # marking or refreshing keeps the reviewer's place
         marks = t("review.list.marked", n=len(self.marked)) if self.marked else ""
         arrow = "↓" if self.descending else "↑"
-        count = t("review.list.count", n=len(rows)) if total == len(rows) else t("review.list.count_of", shown=t.number(len(rows)), total=t.number(total))
+        count = t("review.list.count", n=len(rows)) if total == len(rows) else t("review.list.count_of", n=total, shown=t.number(len(rows)), total=t.number(total))
         self.query_one("#list-title", Static).update(
             Content(
                 count
