@@ -129,7 +129,7 @@ def markdown(t: Transcript, lang: str | None = None) -> str:
         line = f"**{who}** [{clock(turn['t'])}]"
         timing = turn["timing"]
         if timing:
-            line += " — " + m("report.timing", first_key=clock(timing["first_key"]), to_send=clock(timing["to_send"]), edits=timing["edits"], deleted=timing["deleted"], pastes=timing["pastes"])
+            line += " — " + m("report.timing", first_key=clock(timing["first_key"]), to_send=clock(timing["to_send"]), edits=m("count.edits", n=timing["edits"]), deleted=timing["deleted"], pastes=m("count.pastes", n=timing["pastes"]))
             line += f", **{m('report.interrupted')}**" if timing["interrupted"] else ""
         out += [line, "", "> " + md(turn["text"]).replace("  \n", "  \n> "), ""]
         for tag in turn["reviewed_tags"]:
@@ -209,7 +209,7 @@ def html_report(t: Transcript, lang: str | None = None) -> str:
         timing = turn["timing"]
         meta = ""
         if timing:
-            meta = _h(m("report.timing_html", first_key=clock(timing["first_key"]), to_send=clock(timing["to_send"]), edits=timing["edits"], deleted=timing["deleted"], pastes=timing["pastes"]))
+            meta = _h(m("report.timing_html", first_key=clock(timing["first_key"]), to_send=clock(timing["to_send"]), edits=m("count.edits", n=timing["edits"]), deleted=timing["deleted"], pastes=m("count.pastes", n=timing["pastes"])))
             meta += f" · <strong>{_t(m('report.interrupted'))}</strong>" if timing["interrupted"] else ""
         tags = "".join(f"<li>{'+' if tag['polarity'] > 0 else '−'} {_h(tag['dimension'])} / {_h(tag['behaviour'])}: “{_h(tag['evidence'])}” <small>{_h(tag['rule'])}</small></li>" for tag in turn["reviewed_tags"])
         notes = "".join(f"<li class='note'>{_h(m('report.note_by', name=n['author']))}: {_h(n['text'])}</li>" for n in turn["notes"])
@@ -301,7 +301,7 @@ def explanation(t: Transcript, weights: dict[str, float] | None = None, lang: st
                 lines.append("  " + m("explain.tag", sign=sign, turn=e["turn"], at=clock(e["t"]), behaviour=e["behaviour"], evidence=display_safe(e["evidence"]), start=e["start"], end=e["end"], rule=display_safe(e["rule"])))
                 lines.append("      " + m("explain.in", text=display_safe(texts.get(e["turn"], ""))[:160]))
             elif kind == "coverage":
-                lines.append("  " + m("explain.coverage", shown=e["with_behaviour"], replies=e["replies"], behaviours=", ".join(e["distinct_behaviours"]) or m("explain.none")))
+                lines.append("  " + m("explain.coverage", n=e["replies"], shown=e["with_behaviour"], replies=e["replies"], behaviours=", ".join(e["distinct_behaviours"]) or m("explain.none")))
             elif kind in ("slow_reply", "hasty_reply"):
                 lines.append("  − " + m(f"explain.{kind}", turn=e["turn"], seconds=m.number(round(e["seconds"]))))
             elif kind == "interrupted":
@@ -309,7 +309,7 @@ def explanation(t: Transcript, weights: dict[str, float] | None = None, lang: st
             elif kind == "no_reply":
                 lines.append("  " + m("explain.no_reply"))
             elif kind == "absence":
-                lines.append("  " + (m("explain.calm", replies=e["replies"]) if "replies" in e else m("explain.no_reply")))
+                lines.append("  " + (m("explain.calm", n=e["replies"], replies=e["replies"]) if "replies" in e else m("explain.no_reply")))
             elif kind == "formulaic":
                 lines.append("  " + m("explain.formulaic", count=e["count"]))
             else:

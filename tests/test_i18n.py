@@ -150,6 +150,33 @@ def test_plural_forms_follow_each_language(lang, expected):
     assert [catalog(lang)("notice.minutes", n=n) for n in (1, 2, 10, 12.5, 21)] == expected
 
 
+def test_no_english_text_puts_one_before_a_plural_noun():
+    """Not "1 tags", "1 of 1 sessions" or "Show 1 more sessions": every count has its singular for one."""
+    m = catalog("en")
+    wrong = []
+    for key, value in load_table("en").items():
+        text = m(key, n=1, **{name: "1" for name in i18n.placeholders(value) if name != "n"})
+        if re.search(r"\b1 (?:of 1 |more )?(?:sessions|tags|edits|pastes|replies|characters|minutes)\b", text):
+            wrong.append(f"{key}: {text}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    "lang, edits, of_sessions",
+    [
+        ("en", ["1 edit", "2 edits", "10 edits", "21 edits"], ["200 of 221 sessions", "200 of 222 sessions", "200 of 210 sessions"]),
+        ("lv", ["1 labojums", "2 labojumi", "10 labojumi", "21 labojums"], ["200 no 221 sesijas", "200 no 222 sesijām", "200 no 210 sesijām"]),
+        ("lt", ["1 taisymas", "2 taisymai", "10 taisymų", "21 taisymas"], ["200 iš 221 sesijos", "200 iš 222 sesijų", "200 iš 210 sesijų"]),
+        ("da", ["1 rettelse", "2 rettelser", "10 rettelser", "21 rettelser"], ["200 af 221 sessioner", "200 af 222 sessioner", "200 af 210 sessioner"]),
+    ],
+)
+def test_counts_shown_with_a_noun_take_the_plural_form_of_their_number(lang, edits, of_sessions):
+    m = catalog(lang)
+    assert [m("count.edits", n=n) for n in (1, 2, 10, 21)] == edits
+    shown = [m("review.list.count_of", n=total, shown=200, total=total) for total in (221, 222, 210)]
+    assert [text.split(" (")[0] for text in shown] == of_sessions
+
+
 # --- the candidate's screens --------------------------------------------------------------------
 
 

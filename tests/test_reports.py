@@ -53,6 +53,7 @@ def test_markdown_report_shows_candidate_text_literally(db, capsys):
     text = capsys.readouterr().out
     assert r"\<script\>alert\(1\)\</script\> \[red\]x\[/\] \*\*bold\*\*" in text
     assert "calm_down" in text
+    assert "sent after 0:20.0, 1 edit, 0 deleted, 0 pastes" in text  # one edit, not "1 edits"
 
 
 def test_report_json_keeps_automatic_beside_human_values(db, capsys):

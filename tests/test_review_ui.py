@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from textual.widgets import DataTable, Input
 
+from simulator.i18n import LANGUAGES, catalog
 from simulator.library import Library
 from simulator.play import load_replies, play
 from simulator.recorder import SessionRecorder
@@ -13,11 +16,11 @@ from simulator.ui.compare import CompareScreen
 from simulator.ui.replay import ReplayScreen
 from simulator.ui.review_app import build_review_app
 from simulator.ui.review_modals import NoteDialog, TagOverrideDialog
-from simulator.ui.session_list import HIDDEN, SessionListScreen
+from simulator.ui.session_list import COLUMNS, HIDDEN, MIN_WIDTH, SessionListScreen
 from simulator.ui.session_view import SessionScreen, TurnView
 
 from .conftest import ROOT, SHIPPED
-from .test_review_core import Clock, live_session
+from .test_review_core import Clock, live_session, scripted
 from .test_ui import screen_text
 
 FIXED = [
@@ -188,6 +191,71 @@ async def test_the_review_screen_sees_a_session_written_while_it_is_open(db, min
         await pilot.press("r")
         await pilot.pause()
         assert "Keystroke Kate" in rows(app)
+
+
+LONG_NAME = "Kristīne Bērziņa-Ozoliņa"  # with the longest scenario id, wider than 110 columns leave
+
+
+def header_lines(app) -> list[str]:
+    """The two lines of the session list's column headers, as drawn (scrolled sideways or not)."""
+    table = app.screen.query_one(DataTable)
+    return [table.render_line(y).text for y in (0, 1)]
+
+
+@pytest.mark.parametrize("blind", [False, True], ids=["names", "blind"])
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_the_session_list_fits_110_columns_with_every_header_readable(db, lang, blind):
+    scripted(db, "express-exception", "good", LONG_NAME)
+    app = build_review_app(db, "Ieva", blind=blind, lang=lang)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        assert table.max_scroll_x == 0  # nothing hides to the right
+        headers = " ".join(header_lines(app))
+        for key, _ in COLUMNS:
+            label = catalog(lang)(f"review.list.{key}")
+            assert all(word in headers for word in re.split(r"[\s-]+", label)), (key, label, headers)
+        drawn = screen_text(app)
+        assert catalog(lang).datetime(FIXED[0][4]) in drawn  # dates, outcomes and scores keep their width
+        assert catalog(lang)("outcome.customer_left") in drawn
+        # Only the names and scenario ids give way, ending in an ellipsis, and not below MIN_WIDTH.
+        assert "…" in drawn
+        assert min(table.columns[key].get_render_width(table) - 2 for key in table.columns if key.value in ("candidate", "scenario")) >= MIN_WIDTH
+
+
+async def test_at_80_columns_the_list_scrolls_sideways_and_a_wider_screen_gives_the_names_back(db):
+    scripted(db, "express-exception", "good", LONG_NAME)
+    app = build_review_app(db, "Ieva")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        assert "Candidate" in header_lines(app)[0] and "solving" not in header_lines(app)[1]
+        assert LONG_NAME not in screen_text(app) and "Kristīne Bē…" in screen_text(app)
+        assert table.max_scroll_x > 0
+        for _ in range(30):
+            await pilot.press("right")
+        await pilot.pause()
+        assert "Problem-" in header_lines(app)[0] and "solving" in header_lines(app)[1]
+        await pilot.press("enter")  # the row cursor still opens a session
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        await pilot.press("escape")
+        await pilot.resize_terminal(140, 34)
+        await pilot.pause()
+        assert LONG_NAME in screen_text(app) and table.max_scroll_x == 0
+
+
+async def test_counts_read_in_the_singular_for_one(db):
+    app = build_review_app(db, "Ieva")
+    async with app.run_test(size=(120, 34)) as pilot:
+        await pilot.pause()
+        app.post_message(SessionListScreen.Open(FIXED[1][0]))  # Rob Rude: replies with one edit, a score with one tag
+        await pilot.pause()
+        timings = [str(view.content).splitlines()[1] for view in app.screen.query(TurnView) if view.turn.timing]
+        assert timings and all(" · 1 edit · " in line and "0 pastes" in line for line in timings)
+        scores = str(app.screen.query_one("#scores").content)
+        assert "(1 tag of evidence)" in scores and "(3 tags of evidence)" in scores
+        assert not re.search(r"\b1 (edits|pastes|tags)\b", "\n".join(timings) + scores)
 
 
 def test_session_list_snapshot(snap_compare, db):

@@ -190,7 +190,7 @@ class ChatScreen(Screen):
         hint = self.query_one("#hint", Static)
         if event.kept < len(event.text):
             t = self.messages
-            hint.update(Content(t("chat.paste_cut", kept=t.number(MAX_REPLY), total=t.number(len(event.text)))))
+            hint.update(Content(t("chat.paste_cut", n=len(event.text), kept=t.number(MAX_REPLY), total=t.number(len(event.text)))))
             hint.add_class("truncated")
         else:
             hint.remove_class("truncated")

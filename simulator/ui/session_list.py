@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -33,10 +33,46 @@ COLUMNS = [  # (column key, sort column in the store); labels are review.list.<k
 OUTCOMES = ("resolved", "escalated", "customer_left", "time_up", "abandoned", "incomplete")
 HIDDEN = catalog("en")("review.list.hidden")
 PAGE = 200  # rows drawn at a time: sorting and filtering run in SQL over every session
+# When the table is wider than the screen, these columns of free text give way (ending in …),
+# the widest first, down to MIN_WIDTH cells or their header; the other columns keep their width.
+SHRINKABLE = ("candidate", "scenario")
+MIN_WIDTH = 12
 
 
 def duration_text(ms: int | None) -> str:
     return "—" if ms is None else f"{ms // 60000}:{ms // 1000 % 60:02d}"
+
+
+def header_label(text: str) -> Text:
+    """A column header on two lines when it has two words: "Problem-solving" as "Problem-" over "solving".
+
+    A catalog may break a one-word header itself with a new line (Danish "Problem-\\nløsning").
+    """
+    if "\n" in text:
+        return Text(text)
+    breaks = [i + 1 for i, c in enumerate(text) if c in " -" and 0 < i < len(text) - 1]
+    if not breaks:
+        return Text(text)
+    cut = min(breaks, key=lambda i: max(Text(text[:i].rstrip()).cell_len, Text(text[i:]).cell_len))
+    return Text(text[:cut].rstrip() + "\n" + text[cut:])
+
+
+def label_width(label: Text) -> int:
+    return max(Text(line).cell_len for line in label.plain.split("\n"))
+
+
+def fit_widths(natural: dict[str, int], minimum: dict[str, int], room: int, padding: int) -> dict[str, int]:
+    """Column content widths that fit `room` cells: the widest SHRINKABLE column gives a cell at a time."""
+    widths = dict(natural)
+    excess = sum(w + 2 * padding for w in widths.values()) - room
+    while excess > 0:
+        can = [k for k in SHRINKABLE if k in widths and widths[k] > minimum[k]]
+        if not can:
+            break  # too narrow even so: the table scrolls sideways
+        widest = max(can, key=lambda k: widths[k])
+        widths[widest] -= 1
+        excess -= 1
+    return widths
 
 
 class SessionListScreen(Screen):
@@ -75,6 +111,10 @@ class SessionListScreen(Screen):
         self.descending = True
         self.marked: list[str] = []
         self.limit = PAGE
+        self.labels = {key: header_label(self.messages(f"review.list.{key}")) for key, _ in COLUMNS}
+        self.cells: list[tuple[Text, ...]] = []  # the rows as drawn, kept to fit them again on a resize
+        self.widths: dict[str, int | None] = {}  # the fixed width of each shrunk column (None: as wide as its text)
+        self.ids: list[str] = []
 
     def compose(self) -> ComposeResult:
         t = self.messages
@@ -85,15 +125,16 @@ class SessionListScreen(Screen):
             yield Select([(t(f"outcome.{o}"), o) for o in OUTCOMES], prompt=t("review.list.any_outcome"), id="f-outcome")
             yield Input(placeholder=t("review.list.filter_since"), id="f-since")
             yield Input(placeholder=t("review.list.filter_search"), id="f-search")
-        yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True, header_height=2)
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for key, _ in COLUMNS:
-            table.add_column(self.messages(f"review.list.{key}"), key=key)
         self.load()
-        table.focus()
+        self.query_one(DataTable).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.query(DataTable):
+            self.fill()  # a narrower screen shrinks the name columns, a wider one gives them back
 
     def load(self) -> None:
         """Query the store with the filters and sort, and fill the table."""
@@ -109,29 +150,25 @@ class SessionListScreen(Screen):
         rows = self.store.list_sessions(**filters, sort=self.sort, descending=self.descending, limit=self.limit)
         total = len(rows) if len(rows) < self.limit else self.store.list_sessions(**filters, count=True)
         reviewed = self._reviewed() if self.blind else set()
-        table = self.query_one(DataTable)
-        row = table.cursor_row
-        table.clear()
         t = self.messages
         hidden = t("review.list.hidden")
-        table.add_rows(
+        self.cells = [
             (
                 # Rich Text is literal; a plain str cell would be parsed as markup.
-                Text(display_safe(r["candidate"] or "") if not self.blind or r["id"] in reviewed else hidden),
-                Text(display_safe(r["scenario_id"] or "")),
+                Text(display_safe(r["candidate"] or "") if not self.blind or r["id"] in reviewed else hidden, overflow="ellipsis"),
+                Text(display_safe(r["scenario_id"] or ""), overflow="ellipsis"),
                 Text(t.datetime(r["started_at"]) if r["started_at"] else ""),
                 Text(duration_text(r["ended_ms"])),
                 Text(t(f"outcome.{r['outcome']}")),
                 *(Text(str(r[c]) if r[c] is not None else "—") for c in ("score_patience", "score_empathy", "score_problem_solving")),
             )
             for r in rows
-        )
+        ]
         self.ids = [r["id"] for r in rows]
-        if rows:
-            table.move_cursor(row=min(row, len(rows) - 1))  # marking or refreshing keeps the reviewer's place
+        self.fill()
         marks = t("review.list.marked", n=len(self.marked)) if self.marked else ""
         arrow = "↓" if self.descending else "↑"
-        count = t("review.list.count", n=len(rows)) if total == len(rows) else t("review.list.count_of", shown=t.number(len(rows)), total=t.number(total))
+        count = t("review.list.count", n=len(rows)) if total == len(rows) else t("review.list.count_of", n=total, shown=t.number(len(rows)), total=t.number(total))
         self.query_one("#list-title", Static).update(
             Content(
                 count
@@ -141,6 +178,30 @@ class SessionListScreen(Screen):
                 + t("review.list.reviewer", name=display_safe(self.reviewer))
             )
         )
+
+    def fill(self) -> None:
+        """Put the rows in the table, with columns as wide as their text unless the screen is narrower."""
+        table = self.query_one(DataTable)
+        natural = {key: label_width(label) for key, label in self.labels.items()}
+        for cells in self.cells:
+            for (key, _), cell in zip(COLUMNS, cells):
+                natural[key] = max(natural[key], cell.cell_len)
+        room = (self.size.width or self.app.size.width) - table.styles.scrollbar_size_vertical  # the gutter is kept (tcss)
+        minimum = {key: max(label_width(self.labels[key]), MIN_WIDTH) for key in SHRINKABLE}
+        fitted = fit_widths(natural, minimum, room, table.cell_padding)
+        # A column is fixed only where it had to shrink; elsewhere the table sizes it to its text.
+        widths = {key: (fitted[key] if fitted[key] < natural[key] else None) for key, _ in COLUMNS}
+        row = table.cursor_row
+        if widths != self.widths or not table.columns:
+            table.clear(columns=True)
+            for key, _ in COLUMNS:
+                table.add_column(self.labels[key], key=key, width=widths[key])
+            self.widths = widths
+        else:
+            table.clear()
+        table.add_rows(self.cells)
+        if self.cells:
+            table.move_cursor(row=min(row, len(self.cells) - 1))  # marking or refreshing keeps the reviewer's place
 
     def _reviewed(self) -> set[str]:
         rows = self.store.db.execute(

@@ -75,7 +75,7 @@ class TurnView(Static, can_focus=True):
         if turn.timing:
             t = turn.timing
             lines.append(Content(
-                m("review.session.timing", first_key=clock(t.first_key), to_send=clock(t.to_send), typing=clock(t.typing), edits=t.edits, deleted=t.deleted, pastes=t.pastes)
+                m("review.session.timing", first_key=clock(t.first_key), to_send=clock(t.to_send), typing=clock(t.typing), edits=m("count.edits", n=t.edits), deleted=t.deleted, pastes=m("count.pastes", n=t.pastes))
                 + (m("review.session.interrupted") if t.interrupted else "")
             ).stylize("dim"))
         lines.append(highlighted(turn.text, turn.tags))
