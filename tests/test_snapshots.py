@@ -25,8 +25,11 @@ def still(app) -> None:
     for widget in app.screen.query("Input, TextArea"):
         widget.cursor_blink = False
         if isinstance(widget, TextArea):
-            # Focus can land a frame later and show the cursor; the pictures are taken with it hidden.
+            # With the blink off a focused TextArea draws a steady cursor, but its line cache (Textual 8.2.8) is
+            # keyed without focus or blink: a line drawn a frame earlier, cursor off, could be reused or not.
+            # Drop the cache so the picture is always drawn afresh, steady cursor and all.
             widget._cursor_visible = False
+            widget._line_cache.clear()
             widget.refresh()
 
 
