@@ -115,6 +115,7 @@ class SessionListScreen(Screen):
         self.cells: list[tuple[Text, ...]] = []  # the rows as drawn, kept to fit them again on a resize
         self.widths: dict[str, int | None] = {}  # the fixed width of each shrunk column (None: as wide as its text)
         self.ids: list[str] = []
+        self.natural: dict[str, int] = {}  # each column's width for its widest text, worked out once a load
 
     def compose(self) -> ComposeResult:
         t = self.messages
@@ -133,8 +134,10 @@ class SessionListScreen(Screen):
         self.query_one(DataTable).focus()
 
     def on_resize(self, event: events.Resize) -> None:
-        if self.query(DataTable):
-            self.fill()  # a narrower screen shrinks the name columns, a wider one gives them back
+        # A narrower screen shrinks the name columns, a wider one gives them back; the rows are put in again
+        # only when a width changes (the first resize comes with the mount, right after load() filled them).
+        if self.query(DataTable) and self.fitted() != self.widths:
+            self.fill()
 
     def load(self) -> None:
         """Query the store with the filters and sort, and fill the table."""
@@ -165,6 +168,10 @@ class SessionListScreen(Screen):
             for r in rows
         ]
         self.ids = [r["id"] for r in rows]
+        self.natural = {key: label_width(label) for key, label in self.labels.items()}
+        for cells in self.cells:
+            for (key, _), cell in zip(COLUMNS, cells):
+                self.natural[key] = max(self.natural[key], cell.cell_len)
         self.fill()
         marks = t("review.list.marked", n=len(self.marked)) if self.marked else ""
         arrow = "↓" if self.descending else "↑"
@@ -179,18 +186,18 @@ class SessionListScreen(Screen):
             )
         )
 
+    def fitted(self) -> dict[str, int | None]:
+        """Each column's fixed width where it had to shrink to fit the screen; None: as wide as its text."""
+        table = self.query_one(DataTable)
+        room = (self.size.width or self.app.size.width) - table.styles.scrollbar_size_vertical  # the gutter is kept (tcss)
+        minimum = {key: max(label_width(self.labels[key]), MIN_WIDTH) for key in SHRINKABLE}
+        fitted = fit_widths(self.natural, minimum, room, table.cell_padding)
+        return {key: (fitted[key] if fitted[key] < self.natural[key] else None) for key, _ in COLUMNS}
+
     def fill(self) -> None:
         """Put the rows in the table, with columns as wide as their text unless the screen is narrower."""
         table = self.query_one(DataTable)
-        natural = {key: label_width(label) for key, label in self.labels.items()}
-        for cells in self.cells:
-            for (key, _), cell in zip(COLUMNS, cells):
-                natural[key] = max(natural[key], cell.cell_len)
-        room = (self.size.width or self.app.size.width) - table.styles.scrollbar_size_vertical  # the gutter is kept (tcss)
-        minimum = {key: max(label_width(self.labels[key]), MIN_WIDTH) for key in SHRINKABLE}
-        fitted = fit_widths(natural, minimum, room, table.cell_padding)
-        # A column is fixed only where it had to shrink; elsewhere the table sizes it to its text.
-        widths = {key: (fitted[key] if fitted[key] < natural[key] else None) for key, _ in COLUMNS}
+        widths = self.fitted()
         row = table.cursor_row
         if widths != self.widths or not table.columns:
             table.clear(columns=True)
