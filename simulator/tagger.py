@@ -162,7 +162,7 @@ class Lexicon:
             parts = tuple(self._part(w) for w in variant)
             if typos:
                 self._new_typo_words.update(w for w in variant if w != "..." and not w.endswith("*"))
-            self._add(variant, _Cue(parts, len(parts), behaviour, makes, rule, negatable, anchored, self._cues, self._origin if typos else 0))
+            self._add(_Cue(parts, len(parts), behaviour, makes, rule, negatable, anchored, self._cues, self._origin if typos else 0))
             self._cues += 1
 
     def _spellings(self, words: list[str]) -> list[list[str]]:
@@ -195,7 +195,8 @@ class Lexicon:
     def _new_code(self) -> str:
         return chr(ord(FILLER) + 1 + len(self._codes) + len(self._slip_codes))
 
-    def _add(self, words: list[str], cue: _Cue) -> None:
+    def _add(self, cue: _Cue) -> None:
+        """Queue a compiled cue for the automaton (or the prefix list) that `finish` builds."""
         if cue.parts[0][0] == "p":
             self._prefixed.append((cue.parts[0][1], cue))
             return
@@ -524,7 +525,7 @@ class Tagger:
                 start, stop = _trim(text, spans[i][0], spans[end - 1][1])
                 tags.append(Tag(*cue.makes, cue.behaviour, text[start:stop], start, stop, cue.rule))
         if "?" in text:
-            tags += self._questions(text, words, spans)
+            tags += self._questions(text)
         elif open_end and self.wh_words:
             tags += self._unmarked_question(text, words, spans)
         if capitals:
@@ -551,7 +552,7 @@ class Tagger:
                     return False
         return True
 
-    def _questions(self, text: str, words: list[_Word], spans: list[tuple[int, int]]) -> list[Tag]:
+    def _questions(self, text: str) -> list[Tag]:
         """A sentence ending in '?' that starts like a question asks for facts."""
         tags = []
         breaks = [m.start() for m in self.sentence_break.finditer(text)]  # once: a reply of many "?" stays linear
