@@ -107,6 +107,7 @@ class Lexicon:
         # The automaton's entries: the codes of a cue's leading key words, right or slipped -> (cue, how many words).
         self._entries: dict[str, tuple[tuple[_Cue, int], ...]] = {}
         self._prefixed: list[tuple[str, _Cue]] = []  # first word a prefix
+        self._prefixes: tuple[str, ...] = ()
         self._automaton = None
         self._cues = 0
         self._info: dict[str, _Word] = {}
@@ -219,6 +220,7 @@ class Lexicon:
                 self._entries[codes] = self._entries.get(codes, ()) + ((cue, n),)
         # Aho-Corasick (pyahocorasick, in C) finds every cue's leading words in one pass over a reply's codes,
         # where a Python loop would visit every word that starts some cue ("you", "i", "to": eleven a reply).
+        self._prefixes = tuple({prefix for prefix, _ in self._prefixed})  # one C-level test before the loop over them
         self._automaton = None
         if self._entries:
             self._automaton = ahocorasick.Automaton()
@@ -258,7 +260,7 @@ class Lexicon:
             stem = self.stem(folded)
             slipped = None if stem in self._keys or folded in self._words else self._typos.get(folded)
             key, slip = slipped or (stem, 0)
-            starts = tuple(cue for prefix, cue in self._prefixed if folded.startswith(prefix))
+            starts = tuple(cue for prefix, cue in self._prefixed if folded.startswith(prefix)) if folded.startswith(self._prefixes) else ()
             if len(self._info) > 200_000:
                 self._info.clear()
             shout = len(folded) >= 2 and written.isupper() and folded.isalpha() and folded not in self.acronyms
