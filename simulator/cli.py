@@ -16,6 +16,11 @@ class CliError(Exception):
     """A problem to report in one line on stderr, without a traceback."""
 
 
+def _count(n: int, one: str, many: str) -> str:
+    """'1 reply', '3 replies': the CLI's own lines are English (the screens and reports use the catalogs)."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def _library(args):
     from .library import Library
 
@@ -203,7 +208,7 @@ def _session_id(store, wanted: str) -> str:
     """A full session id, or a unique prefix of one (as shown in `rolesim sessions`)."""
     rows = [r[0] for r in store.db.execute("select id from sessions where id like ?", [wanted.replace("%", "") + "%"]).fetchall()]
     if len(rows) != 1:
-        raise CliError(f"no session '{wanted}'" if not rows else f"'{wanted}' matches {len(rows)} sessions; give more of the id")
+        raise CliError(f"no session '{wanted}'" if not rows else f"'{wanted}' matches {_count(len(rows), 'session', 'sessions')}; give more of the id")
     return rows[0]
 
 
@@ -420,10 +425,10 @@ def cmd_retag(args) -> int:
         print(json.dumps(results, indent=2))
     else:
         for r in results:
-            what = f"{r['from'] or '?'} -> {r['to']}, {r['changed_replies']} replies changed" if r["retagged"] else f"already {r['to']}"
+            what = f"{r['from'] or '?'} -> {r['to']}, {_count(r['changed_replies'], 'reply', 'replies')} changed" if r["retagged"] else f"already {r['to']}"
             print(f"{r['session'][:8]}  {what}")
         done = sum(r["retagged"] for r in results)
-        print(f"{done} of {len(results) + failed} sessions re-tagged; old tags are kept, tagged with their version.")
+        print(f"{done} of {_count(len(results) + failed, 'session', 'sessions')} re-tagged; old tags are kept, tagged with their version.")
     return 1 if failed else 0
 
 

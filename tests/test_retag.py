@@ -35,7 +35,9 @@ def test_retag_adds_a_new_versioned_set_keeps_the_old_and_carries_overrides_over
     store.close()
 
     assert main(["retag", session_id[:8], "--db", str(path)]) == 0
-    assert f"{OLD} -> {tagger_version('en')}" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"{OLD} -> {tagger_version('en')}" in out
+    assert "1 of 1 session re-tagged" in out  # "1 session", not "1 sessions"
 
     store = ReviewStore(path)
     assert store.session(session_id)["tagger_version"] == tagger_version("en")
