@@ -221,6 +221,9 @@ async def test_the_session_list_fits_110_columns_with_every_header_readable(db, 
         # Only the names and scenario ids give way, ending in an ellipsis, and not below MIN_WIDTH.
         assert "…" in drawn
         assert min(table.columns[key].get_render_width(table) - 2 for key in table.columns if key.value in ("candidate", "scenario")) >= MIN_WIDTH
+        # The filter boxes show their whole hint.
+        for box in app.screen.query("#filters Input"):
+            assert len(box.placeholder) <= box.content_size.width, (box.id, box.placeholder, box.content_size.width)
 
 
 async def test_at_80_columns_the_list_scrolls_sideways_and_a_wider_screen_gives_the_names_back(db):
