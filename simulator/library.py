@@ -27,11 +27,12 @@ def search_path(extra: Iterable[str | Path] = ()) -> list[Path]:
 
 
 def _names_any(path: Path, wanted: list[bytes]) -> bool:
+    """Whether a file may define one of these ids: it writes one, or has an escape that could spell it."""
     try:
         raw = path.read_bytes()
     except OSError:
         return True  # let add_file report it
-    return any(name in raw for name in wanted)
+    return b"\\" in raw or any(name in raw for name in wanted)
 
 
 def yaml_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -79,7 +80,8 @@ class Library:
         if scenario is None:
             return cls.load(extra=extra)  # not found: the whole library, so the error can list what there is
         personas = cls.load(extra=extra, naming=[scenario.persona])
-        library.personas, library.problems = personas.personas, library.problems + personas.problems
+        library.personas = personas.personas
+        library.problems += [p for p in personas.problems if p not in library.problems]  # a file read by both, once
         return library
 
     def add_file(self, path: Path, shadow: bool = False) -> None:

@@ -75,9 +75,16 @@ def describe(score: Score, lang: str = "en", rubrics: dict[str, Rubric] | None =
     rubric = (rubrics or load_rubrics()).get(score.dimension)
     translated = rubric.translations.get(lang, {}).get("descriptors", {}) if rubric is not None and lang != "en" else {}
     text = str(translated.get(score.anchor) or score.descriptor)
-    if score.score is not None and score.anchor is not None and score.score < score.anchor:
-        against = sorted({e["behaviour"] for e in score.evidence if e.get("kind") == "tag" and e["polarity"] < 0})
-        text += " " + (m("descriptor.against", score=score.score, behaviours=", ".join(against)) if against else m("descriptor.few", score=score.score))
+    if score.score is None or score.anchor is None:
+        return text
+    against = sorted({e["behaviour"] for e in score.evidence if e.get("kind") == "tag" and e["polarity"] < 0})
+    reached = next((e.get("before_against") for e in score.evidence if e.get("kind") == "coverage"), None)
+    if against and (score.score < score.anchor or (reached or 0) > score.score):
+        # Short of the descriptor, or of what the behaviours alone reached ("every fact right" less two slips).
+        return text + " " + m("descriptor.against", score=score.score, behaviours=", ".join(against))
+    if score.score < score.anchor:
+        formulaic = any(e.get("kind") == "formulaic" for e in score.evidence)
+        return text + " " + m("descriptor.formulaic" if formulaic else "descriptor.few", score=score.score)
     return text
 
 
@@ -169,8 +176,9 @@ def _positive(dimension: str, replies: list, rubric: Rubric | None) -> tuple[int
     if formulaic and dimension == "empathy":
         raw = min(raw, 4)  # copy-pasted sympathy cannot earn the top score
         evidence.append({"kind": "formulaic", "count": len(formulaic), "detail": "repeated replies or phrases: capped at 4"})
+    before_against = max(1, min(5, int(raw + 0.5)))  # what the behaviours alone reached: `describe` says why it is lower
     raw -= negatives
-    evidence.append({"kind": "coverage", "replies": len(replies), "with_behaviour": with_positive, "distinct_behaviours": sorted(behaviours or context)})
+    evidence.append({"kind": "coverage", "replies": len(replies), "with_behaviour": with_positive, "distinct_behaviours": sorted(behaviours or context), "before_against": before_against})
     return max(1, min(5, int(raw + 0.5))), evidence
 
 

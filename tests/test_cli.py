@@ -189,5 +189,11 @@ def test_run_reads_only_the_files_naming_its_scenario_and_finds_what_the_whole_l
     (tmp_path / "angry-customer.yaml").write_text((Path(whole.persona_for(whole.scenario("late-parcel")).path)).read_text(encoding="utf-8"), encoding="utf-8")
     one = Library.for_scenario("late-parcel", [tmp_path])
     assert Path(one.persona_for(one.scenario("late-parcel")).path).parent == tmp_path
+    # An id spelled with a YAML escape is still found, and still shadows the package.
+    escaped = tmp_path / "escaped"
+    escaped.mkdir()
+    text = Path(whole.scenario("late-parcel").path).read_text(encoding="utf-8").replace("id: late-parcel", 'id: "late\\x2Dparcel"', 1)
+    (escaped / "x.yaml").write_text(text, encoding="utf-8")
+    assert Library.for_scenario("late-parcel", [escaped]).scenario("late-parcel").path == Library.load(extra=[escaped]).scenario("late-parcel").path == str(escaped / "x.yaml")
     # An unknown id falls back to the whole library, so the error can list what there is.
     assert len(Library.for_scenario("no-such-scenario").scenarios) == len(whole.scenarios)

@@ -115,3 +115,24 @@ def test_a_hasty_reply_is_timed_from_the_shouted_message_not_a_later_nudge():
     turns[2] = Turn("candidate", "Let me check that for you.", 2.0, "s", turns[2].tags, latency=2.0)
     hasty = [e for e in score_session(turns[:1] + turns[2:])["patience"].evidence if e["kind"] == "hasty_reply"]
     assert hasty and hasty[0]["seconds"] == 2.0
+
+
+def test_a_score_lowered_by_what_counts_against_it_says_so_even_from_the_top(shipped):
+    from simulator.play import ScriptedReply, play
+
+    scenario = shipped.scenario("late-parcel")
+    texts = ["Hello Marta, I see order 48213 for the chairs.", "Your order 48231 is delayed, Marta.", "So that is order 48213, Marrta.", "I will check order 48213 and call you, Marta."]
+    detail = play(scenario, shipped.persona_for(scenario), [ScriptedReply(t) for t in texts]).scores["attention_to_detail"]
+    assert detail.score == 3
+    # Every reply got a fact right (a 5 on its own), less two slips: the 3 descriptor, and why it is not higher.
+    assert describe(detail) == load_rubrics()["attention_to_detail"].descriptors[3] + " — scored 3, lower for what counts against it: misspelled_name, wrong_fact."
+
+
+def test_a_pasted_apology_reads_as_no_fresh_credit_not_too_few_replies(shipped):
+    from simulator.play import ScriptedReply, play
+
+    scenario = shipped.scenario("late-parcel")
+    result = play(scenario, shipped.persona_for(scenario), [ScriptedReply("I am so sorry for the inconvenience.")] * 7)
+    empathy = result.scores["empathy"]
+    assert empathy.score < 3 and any(e["kind"] == "formulaic" for e in empathy.evidence)
+    assert describe(empathy).endswith(f"— scored {empathy.score}: the same words repeated earn no fresh credit.")

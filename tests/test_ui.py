@@ -293,6 +293,9 @@ async def test_a_customer_who_leaves_while_the_leave_dialog_is_open_is_seen_to_l
         assert app.session.conversation.outcome == "escalated"
         # The question is moot: the dialog closes and her last line is on screen to read.
         assert isinstance(app.screen, ChatScreen) and "Manager. Now." in screen_text(app)
+        await pilot.press("escape")  # nor is it asked again while her last line shows
+        await pilot.pause()
+        assert isinstance(app.screen, ChatScreen)
         await at(app, pilot, second + 5)
         assert isinstance(app.screen, EndScreen)
         kinds = [e["kind"] for e in stored_events(app)]

@@ -107,6 +107,8 @@ class CandidateApp(App[str | None]):
             if isinstance(self.screen, EndScreen):
                 self.exit(self.outcome)
             return
+        if self.session.started and self.session.conversation.finished:
+            return  # the customer has ended the chat: nothing to leave, and the end screen follows her last line
         t = self.messages
         if not self.session.started:
             question, detail = t("confirm.before_start"), t("confirm.before_start_detail")
