@@ -55,11 +55,12 @@ class Library:
     problems: list[Problem] = field(default_factory=list)
 
     @classmethod
-    def load(cls, dirs: Iterable[str | Path] | None = None, extra: Iterable[str | Path] = (), naming: Iterable[str] = ()) -> "Library":
+    def load(cls, dirs: Iterable[str | Path] | None = None, extra: Iterable[str | Path] = (), naming: Iterable[str] = (), skip: Iterable[Path] = ()) -> "Library":
         """Load from the search path (or the given folders); earlier folders shadow later ones.
-        `naming`: only files whose text contains one of these ids (a file cannot define an id it never writes)."""
+        `naming`: only files whose text contains one of these ids (a file cannot define an id it never writes);
+        `skip`: files already read (resolved paths)."""
         library = cls()
-        seen: set[Path] = set()
+        seen: set[Path] = set(skip)
         wanted = [name.encode() for name in naming]
         for path in yaml_files(d for d in (search_path(extra) if dirs is None else dirs) if Path(d).exists()):
             real = path.resolve()
@@ -79,9 +80,10 @@ class Library:
         scenario = library.scenarios.get(scenario_id)
         if scenario is None:
             return cls.load(extra=extra)  # not found: the whole library, so the error can list what there is
-        personas = cls.load(extra=extra, naming=[scenario.persona])
+        # The scenario files just read define no persona: not read again, though they name it.
+        personas = cls.load(extra=extra, naming=[scenario.persona], skip=[Path(s.path).resolve() for s in library.scenarios.values()])
         library.personas = personas.personas
-        library.problems += [p for p in personas.problems if p not in library.problems]  # a file read by both, once
+        library.problems += [p for p in personas.problems if p not in library.problems]  # a broken file naming both, once
         return library
 
     def add_file(self, path: Path, shadow: bool = False) -> None:

@@ -9,9 +9,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable
 
-import yaml
-
 from .model import CORE_DIMENSIONS, DIMENSIONS, Rubric
+from .yamlsource import load_packaged
 
 SLOW_REPLY = 120.0  # seconds the customer waits before a reply counts as a long silence
 HASTY_REPLY = 4.0  # seconds: too soon after a shouted message to have read it and thought
@@ -39,7 +38,7 @@ def load_rubrics() -> dict[str, Rubric]:
     for entry in sorted(resources.files("simulator.rubrics").iterdir(), key=lambda p: p.name):
         if not entry.name.endswith(".yaml"):
             continue
-        raw = yaml.safe_load(entry.read_text("utf-8"))
+        raw = load_packaged("simulator.rubrics", entry.name)
         rubrics[raw["dimension"]] = Rubric(
             dimension=raw["dimension"],
             title=raw["title"],

@@ -9,14 +9,13 @@ from bisect import bisect_right
 from itertools import chain, compress, product
 from operator import itemgetter
 from functools import lru_cache
-from importlib import resources
 from typing import Iterable, NamedTuple
 
 import ahocorasick
-import yaml
 
 from . import __version__
 from .text import fold  # one fold for matching and for search
+from .yamlsource import load_packaged
 
 WORD = re.compile(r"[\w'’]+")  # the cheapest pattern that keeps "don't" whole; quotes are trimmed from evidence
 QUOTES = "'’"
@@ -649,8 +648,7 @@ def get_tagger(language: str = "en") -> Tagger:
 
 @lru_cache(maxsize=None)
 def _cue_spec(language: str) -> dict:
-    text = resources.files("simulator.cues").joinpath(f"{language}.yaml").read_text("utf-8")
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return load_packaged("simulator.cues", f"{language}.yaml")
 
 
 def tagger_version(language: str = "en") -> str:

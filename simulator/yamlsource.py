@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,12 @@ def read_source(path: str | Path, text: str | None = None) -> tuple[Source | Non
 _constructor = yaml.constructor.SafeConstructor()
 # libyaml's C parser when PyYAML was built with it (the wheels are): same nodes and marks, much faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_packaged(package: str, name: str) -> Any:
+    """A YAML file shipped inside the package (cues, catalogs, rubrics), read with the C loader where PyYAML has it:
+    ten times faster than the pure-Python one, and these load before the first frame or the first reply."""
+    return yaml.load(resources.files(package).joinpath(name).read_text("utf-8"), Loader=_LOADER)
 
 
 def _build(node: yaml.Node, key: Key, path: str, marks: dict[Key, Where], problems: list[Problem]) -> Any:
