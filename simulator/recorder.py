@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from . import __version__
 from .model import Persona, Scenario
-from .store import CORE_SCORE_COLUMNS, connect, migrate, now_iso, text_hash
+from .store import connect, migrate, now_iso, tag_rows, text_hash, write_scores
 
 COMMIT_EVERY = 0.1  # seconds the writer gathers a batch; PRODUCT.md allows at most 0.25
 
@@ -191,8 +191,7 @@ class SessionRecorder:
         for e in events:
             if e["kind"] == "send":
                 replies.append({"session_id": self.session_id, "turn": e["data"]["turn"], "t_ms": e["t_ms"], "text": e["data"]["text"]})
-                for tag in e["data"].get("tags", []):
-                    tags.append({"session_id": self.session_id, "conversation_id": e["conversation_id"], "turn": e["data"]["turn"], "event_seq": e["seq"], **tag, "tagger_version": version})
+                tags += tag_rows(self.session_id, e, e["data"].get("tags", []), version)
             elif e["kind"] == "end":
                 db["sessions"].update(self.session_id, {"outcome": e["data"]["outcome"], "ended_ms": e["t_ms"]})
         if tags:
@@ -200,15 +199,7 @@ class SessionRecorder:
         if replies:
             db["replies"].insert_all(replies)
         for batch in scores:
-            core = {column: batch[dim]["score"] for dim, column in CORE_SCORE_COLUMNS.items() if dim in batch}
-            db["sessions"].update(self.session_id, core)
-            db["scores"].upsert_all(
-                [
-                    {"session_id": self.session_id, "dimension": dim, "score": s["score"], "anchor": s["anchor"], "descriptor": s["descriptor"], "evidence": json.dumps(s["evidence"], ensure_ascii=False), "tagger_version": version}
-                    for dim, s in batch.items()
-                ],
-                pk=("session_id", "dimension"),
-            )
+            write_scores(db, self.session_id, batch, version)
 
     def _degrade(self, exc: Exception) -> None:
         if self.degraded is None:

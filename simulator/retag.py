@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from typing import Any
 
 from .context import Said, SessionContext
 from .scoring import score_session
-from .store import CORE_SCORE_COLUMNS, Store, now_iso
+from .store import Store, now_iso, tag_rows, write_scores
 from .tagger import get_tagger, tagger_version
 from .transcript import load_transcript, stored_source
 
@@ -18,16 +17,16 @@ def retag_session(store: Store, session_id: str, force: bool = False) -> dict[st
     session = store.session(session_id)
     if session is None:
         raise KeyError(f"no session '{session_id}'")
+    version = tagger_version(session["language"] or "en")  # the scenario's language, stored with the session
+    old_version = session["tagger_version"] or ""
+    if old_version == version and not force:  # up to date: its stored scenario and persona are not even read
+        return {"session": session_id, "from": old_version, "to": version, "retagged": False, "changed_replies": 0}
     scenario = stored_source(store, session, "scenario")
     persona = stored_source(store, session, "persona")
-    version = tagger_version(scenario.language)
-    old_version = session["tagger_version"] or ""
-    if old_version == version and not force:
-        return {"session": session_id, "from": old_version, "to": version, "retagged": False, "changed_replies": 0}
     transcript = load_transcript(store, session_id)
     names = tuple(n for n in (scenario.facts.get("customer_name"), persona.name) if n)
     context = SessionContext(scenario, persona, get_tagger(scenario.language), names)
-    seq = {e["data"].get("turn"): e["seq"] for e in transcript.events if e["kind"] == "send"}
+    sends = {e["data"].get("turn"): e for e in transcript.events if e["kind"] == "send"}
     moods = transcript.moods
     history: list[Said] = []
     retagged = []
@@ -45,23 +44,14 @@ def retag_session(store: Store, session_id: str, force: bool = False) -> dict[st
         before = sorted((t["behaviour"], t["start"], t["end"]) for t in turn.auto_tags)
         changed += before != sorted((t.behaviour, t.start, t.end) for t in tags)
         retagged.append(replace(turn, tags=tags))
-        rows += [
-            {"session_id": session_id, "conversation_id": 1, "turn": turn.index, "event_seq": seq.get(turn.index), **tag.to_dict(), "tagger_version": version}
-            for tag in tags
-        ]
+        rows += tag_rows(session_id, sends[turn.index], (tag.to_dict() for tag in tags), version)
     scores = score_session(retagged)
     with store.db.conn:
         # A forced re-run at the same version sets the current rows aside (kept, so overrides naming them carry over).
         store.db.execute("update tags set tagger_version = tagger_version || '~replaced' where session_id = ? and tagger_version = ?", [session_id, version])
         if rows:
             store.db["tags"].insert_all(rows)
-        store.db["scores"].upsert_all(
-            [
-                {"session_id": session_id, "dimension": d, "score": s.score, "anchor": s.anchor, "descriptor": s.descriptor, "evidence": json.dumps(s.evidence, ensure_ascii=False), "tagger_version": version}
-                for d, s in scores.items()
-            ],
-            pk=("session_id", "dimension"),
-        )
-        store.db["sessions"].update(session_id, {"tagger_version": version, **{column: scores[d].score for d, column in CORE_SCORE_COLUMNS.items()}})
+        write_scores(store.db, session_id, {d: s.to_dict() for d, s in scores.items()}, version)
+        store.db["sessions"].update(session_id, {"tagger_version": version})
         store.audit("rolesim", "retag", session_id, {"from": old_version, "to": version, "changed_replies": changed, "at": now_iso()})
     return {"session": session_id, "from": old_version, "to": version, "retagged": True, "changed_replies": changed}

@@ -8,7 +8,7 @@ import os
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from .text import fold
 
@@ -133,6 +133,24 @@ def _initial(db: "sqlite_utils.Database") -> None:
 
 
 CORE_SCORE_COLUMNS = {"patience": "score_patience", "empathy": "score_empathy", "problem_solving": "score_problem_solving"}
+
+
+def write_scores(db: "sqlite_utils.Database", session_id: str, scores: dict[str, dict[str, Any]], version: str) -> None:
+    """A session's scores (Score.to_dict() by dimension) into `scores`, and the core ones onto its `sessions` row."""
+    db["sessions"].update(session_id, {column: scores[dim]["score"] for dim, column in CORE_SCORE_COLUMNS.items() if dim in scores})
+    db["scores"].upsert_all(
+        [
+            {"session_id": session_id, "dimension": dim, "score": s["score"], "anchor": s["anchor"], "descriptor": s["descriptor"], "evidence": json.dumps(s["evidence"], ensure_ascii=False), "tagger_version": version}
+            for dim, s in scores.items()
+        ],
+        pk=("session_id", "dimension"),
+    )
+
+
+def tag_rows(session_id: str, send: dict[str, Any], tags: Iterable[dict[str, Any]], version: str) -> list[dict[str, Any]]:
+    """The `tags` rows of one reply, from its stored `send` event (turn, sequence, conversation)."""
+    turn = send["data"]["turn"]
+    return [{"session_id": session_id, "conversation_id": send["conversation_id"], "turn": turn, "event_seq": send["seq"], **tag, "tagger_version": version} for tag in tags]
 
 
 def _review(db: "sqlite_utils.Database") -> None:

@@ -50,6 +50,10 @@ def test_retag_adds_a_new_versioned_set_keeps_the_old_and_carries_overrides_over
     assert not any(t.behaviour == "calm_down" for turn in transcript.replies() for t in turn.tags)  # the removal still holds
     assert store.scores(session_id)["adaptability"]["tagger_version"] == tagger_version("en")
     assert any(a["action"] == "retag" for a in store.audit_log(session_id))
+    # New rows point at the same send events as the recorder's did.
+    sends = {e["seq"]: e["conversation_id"] for e in store.events(session_id) if e["kind"] == "send"}
+    rows = store.db.execute("select conversation_id, event_seq from tags where session_id = ? and tagger_version = ?", [session_id, tagger_version("en")]).fetchall()
+    assert rows and all(sends.get(seq) == conversation for conversation, seq in rows)
 
 
 def test_retag_is_deterministic_and_skips_current_sessions_unless_forced(tmp_path, capsys):
