@@ -244,7 +244,7 @@ def cmd_report(args) -> int:
     store = _review_store(args)
     transcript = load_transcript(store, _session_id(store, args.session))
     if args.format == "json":
-        text = json.dumps(report_data(transcript), ensure_ascii=False, indent=2)
+        text = json.dumps(report_data(transcript, args.lang), ensure_ascii=False, indent=2)
     elif args.format == "html":
         text = html_report(transcript, args.lang)
     else:

@@ -53,6 +53,7 @@ def report_data(t: Transcript, lang: str | None = None) -> dict[str, Any]:
     reviewed = t.scores()
     human = t.score_overrides()
     rubrics = load_rubrics()
+    m = report_messages(t, lang)
     s = t.session
     return {
         "session": {k: s.get(k) for k in ("id", "candidate", "scenario_id", "language", "started_at", "outcome", "source", "seed", "extra_time_pct", "tagger_version", "app_version", "flagged", "flag_reason")},
@@ -79,8 +80,8 @@ def report_data(t: Transcript, lang: str | None = None) -> dict[str, Any]:
                 "human": human[dim]["score"] if dim in human else None,
                 "human_reason": human[dim]["reason"] if dim in human else None,
                 "human_by": human[dim]["author"] if dim in human else None,
-                "title": rubrics[dim].title if dim in rubrics else dim,
-                "descriptor": describe(reviewed[dim], lang or t.session.get("language") or "en", rubrics),
+                "title": dimension_title(dim, m, rubrics),
+                "descriptor": describe(reviewed[dim], m.lang, rubrics),
                 "evidence": reviewed[dim].evidence,
             }
             for dim in automatic
@@ -105,7 +106,6 @@ def markdown(t: Transcript, lang: str | None = None) -> str:
     clock = lambda seconds: m.clock(seconds, tenths=True)  # noqa: E731
     d = report_data(t, lang)
     s = d["session"]
-    rubrics = load_rubrics()
     outcome = m(f"outcome.{s['outcome']}")
     out = [
         "# " + m("report.title", candidate=md(s["candidate"] or "")),
@@ -122,7 +122,7 @@ def markdown(t: Transcript, lang: str | None = None) -> str:
         "|---|---|---|---|---|",
     ]
     for dim, sc in d["scores"].items():
-        out.append(f"| {dimension_title(dim, m, rubrics)} | {sc['automatic'] or '—'} | {sc['after_tag_overrides'] or '—'} | {sc['human'] or '—'} | {md(sc['descriptor'])}{' — ' + md(sc['human_reason']) if sc['human_reason'] else ''} |")
+        out.append(f"| {sc['title']} | {sc['automatic'] or '—'} | {sc['after_tag_overrides'] or '—'} | {sc['human'] or '—'} | {md(sc['descriptor'])}{' — ' + md(sc['human_reason']) if sc['human_reason'] else ''} |")
     out += ["", "## " + m("report.transcript"), ""]
     for turn in d["turns"]:
         who = m("report.customer") if turn["role"] == "customer" else m("report.candidate")
@@ -188,9 +188,8 @@ def html_report(t: Transcript, lang: str | None = None) -> str:
     clock = lambda seconds: m.clock(seconds, tenths=True)  # noqa: E731
     d = report_data(t, lang)
     s = d["session"]
-    rubrics = load_rubrics()
     rows = "".join(
-        f"<tr><td>{_h(dimension_title(dim, m, rubrics))}</td><td>{_h(sc['automatic'] or '—')}</td><td>{_h(sc['after_tag_overrides'] or '—')}</td><td>{_h(sc['human'] or '—')}</td><td>{_h(sc['descriptor'])}{' — ' + _h(sc['human_reason']) if sc['human_reason'] else ''}</td></tr>"
+        f"<tr><td>{_h(sc['title'])}</td><td>{_h(sc['automatic'] or '—')}</td><td>{_h(sc['after_tag_overrides'] or '—')}</td><td>{_h(sc['human'] or '—')}</td><td>{_h(sc['descriptor'])}{' — ' + _h(sc['human_reason']) if sc['human_reason'] else ''}</td></tr>"
         for dim, sc in d["scores"].items()
     )
     turns = []

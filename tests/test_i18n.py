@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -316,6 +317,12 @@ def test_a_report_speaks_the_session_language_unless_told(latvian, tmp_path, cap
     assert out.startswith("# Session report: Anna Kalniņa") and "Kur ir mans pasūtījums A-1?" in out
     assert main(["report", sid[:8], "--db", str(db), "--lang", "lt", "--format", "html"]) == 0
     assert "Sesijos ataskaita" in capsys.readouterr().out
+    # JSON keeps English keys, but titles and descriptors are in the report's language, as in the other formats.
+    assert main(["report", sid[:8], "--db", str(db), "--format", "json"]) == 0
+    scores = json.loads(capsys.readouterr().out)["scores"]
+    assert scores["empathy"]["title"] == "Empātija un emocionālā inteliģence"
+    assert main(["report", sid[:8], "--db", str(db), "--format", "json", "--lang", "en"]) == 0
+    assert json.loads(capsys.readouterr().out)["scores"]["empathy"]["title"] == "Empathy and emotional intelligence"
 
 
 # --- validate -----------------------------------------------------------------------------------
