@@ -87,8 +87,9 @@ def calibrate(store: Store) -> dict[str, Any]:
 
 def _stored(tag: dict[str, Any]) -> Any:
     from .tagger import Tag
+    from .transcript import TAG_FIELDS
 
-    return Tag(tag["dimension"], tag["polarity"], tag["behaviour"], tag["evidence"], tag["start"], tag["end"], tag["rule"])
+    return Tag(**{k: tag[k] for k in TAG_FIELDS})
 
 
 def _share(pairs: list, total: int | None = None) -> float | None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from transitions import Machine
 
-from .model import Condition, Persona, Scenario, State
+from .model import Condition, Persona, Scenario, State, customer_names
 if TYPE_CHECKING:  # the tagger is imported with the first reply, not with the app
     from .context import SessionContext
     from .tagger import Tag
@@ -112,7 +112,7 @@ class Conversation:
         self.conversation_id = conversation_id
         self.rng = random.Random(seed)
         self._context: "SessionContext | None" = None  # built on the first reply: starting a session must not wait for the tagger
-        self.names = tuple(n for n in (scenario.facts.get("customer_name"), persona.name) if n)
+        self.names = customer_names(scenario, persona)
         self.facts = _Facts(scenario.facts)
         self.facts.setdefault("customer_name", persona.name)
         self.effects = {**DEFAULT_EFFECTS, **persona.mood_effects}
@@ -319,7 +319,6 @@ class Conversation:
             self._context = SessionContext(self.scenario, self.persona, get_tagger(self.scenario.language), self.names)
         # The customer reacts to the words; context tags (facts, open questions, mood) are for scoring and review.
         heard_tags, tags, cues = self._context.tag(text, self.turns, self.mood)
-        heard = Reply(heard_tags, cues, self.mood, self._replies_in_state + 1)
         interrupted = self._typing_due is not None
         latency = None if self._last_customer is None else round(now - self._last_customer, 3)
         self.turns.append(Turn("candidate", text, now, self.state, tags, interrupted=interrupted, latency=latency))
@@ -339,12 +338,12 @@ class Conversation:
         self._nudges_in_row = 0
         self._replies_in_state += 1
         before = self.mood
-        self._change_mood(self._mood_delta(heard.tags, interrupted), now, "reply")
+        self._change_mood(self._mood_delta(heard_tags, interrupted), now, "reply")
         if self.mood >= self.persona.mood_leave:
             self.machine.events["leave"].trigger(self._customer, now=now)
         else:
             self._moved = False
-            reply = Reply(heard.tags, cues, self.mood, self._replies_in_state)
+            reply = Reply(heard_tags, cues, self.mood, self._replies_in_state)
             self.machine.events["reply"].trigger(self._customer, now=now, reply=reply)
             if not self._moved:
                 self._react(before, now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from .model import (
     ARCHETYPES,
@@ -162,8 +162,8 @@ def parse_scenario(source: Source, behaviours: frozenset[str] = frozenset()) -> 
         for name, value in top["weights"].items():
             ok, weight = _convert(value, "number")
             if name not in DIMENSIONS:
-                c.error(("weights", name), f"unknown dimension '{name}'" + (f" (did you mean '{_closest(str(name), DIMENSIONS)}'?)" if _closest(str(name), DIMENSIONS) else ""))
-            elif not ok or weight != weight or weight == float("inf"):
+                c.error(("weights", name), f"unknown dimension '{name}'" + _hint(str(name), DIMENSIONS))
+            elif not ok or weight == float("inf"):  # NaN is not a number to _convert
                 c.error(("weights", name), f"weight of '{name}' must be a number of 0 or more")
             else:
                 weights[str(name)] = weight
@@ -245,7 +245,7 @@ def _parse_behaviours(c: _Checker, raw: Any) -> dict[str, Behaviour]:
             continue
         dimension = c.get(body, key, "dimension", "str", required=True)
         if dimension and dimension not in DIMENSIONS:
-            c.error(key + ("dimension",), f"unknown dimension '{dimension}'" + (f" (did you mean '{_closest(dimension, DIMENSIONS)}'?)" if _closest(dimension, DIMENSIONS) else ""))
+            c.error(key + ("dimension",), f"unknown dimension '{dimension}'" + _hint(dimension, DIMENSIONS))
         polarity = c.get(body, key, "polarity", "int", required=True)
         if polarity is not None and polarity not in (1, -1):
             c.error(key + ("polarity",), "polarity must be 1 (counts for) or -1 (counts against)")
@@ -269,8 +269,9 @@ def _check_phrases(c: _Checker, key: Key, phrases: tuple[str, ...]) -> bool:
     return good
 
 
-def _hint(name: str, states: dict) -> str:
-    found = _closest(name, tuple(states))
+def _hint(name: str, options: Iterable[str]) -> str:
+    """ (did you mean 'x'?) for the closest of `options`, or nothing."""
+    found = _closest(name, tuple(options))
     return f" (did you mean '{found}'?)" if found else ""
 
 

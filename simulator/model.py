@@ -167,3 +167,8 @@ class Rubric:
     core: bool = False
     target_share: float = 1.0  # share of replies showing a behaviour that earns the top score
     translations: dict = field(default_factory=dict)  # lang -> {title, definition, descriptors}: what reviewers read
+
+
+def customer_names(scenario: Scenario, persona: Persona) -> tuple[str, ...]:
+    """The names the candidate may call the customer: the scenario's customer_name fact and the persona's name."""
+    return tuple(n for n in (scenario.facts.get("customer_name"), persona.name) if n)

@@ -308,7 +308,7 @@ def explanation(t: Transcript, weights: dict[str, float] | None = None, lang: st
             elif kind == "no_reply":
                 lines.append("  " + m("explain.no_reply"))
             elif kind == "absence":
-                lines.append("  " + (m("explain.calm", n=e["replies"], replies=e["replies"]) if "replies" in e else m("explain.no_reply")))
+                lines.append("  " + m("explain.calm", n=e["replies"], replies=e["replies"]))  # scores are made afresh: it has them
             elif kind == "formulaic":
                 lines.append("  " + m("explain.formulaic", count=e["count"]))
             else:

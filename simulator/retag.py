@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from .context import Said, SessionContext
+from .model import customer_names
 from .scoring import score_session
 from .store import Store, now_iso, tag_rows, write_scores
 from .tagger import get_tagger, tagger_version
@@ -24,8 +25,7 @@ def retag_session(store: Store, session_id: str, force: bool = False) -> dict[st
     scenario = stored_source(store, session, "scenario")
     persona = stored_source(store, session, "persona")
     transcript = load_transcript(store, session_id)
-    names = tuple(n for n in (scenario.facts.get("customer_name"), persona.name) if n)
-    context = SessionContext(scenario, persona, get_tagger(scenario.language), names)
+    context = SessionContext(scenario, persona, get_tagger(scenario.language), customer_names(scenario, persona))
     sends = {e["data"].get("turn"): e for e in transcript.events if e["kind"] == "send"}
     moods = transcript.moods
     history: list[Said] = []

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 from .loader import BEHAVIOUR_KEYS, CONDITION_KEYS, PERSONA_KEYS, REACTIONS, SCENARIO_KEYS, SILENCE_KEYS, STATE_KEYS, TRANSITION_KEYS
-from .model import ARCHETYPES, AUTHORED_OUTCOMES, DIMENSIONS
+from .model import ARCHETYPES, AUTHORED_OUTCOMES, DIMENSIONS, LANGUAGES
 
 TEXT = {"oneOf": [{"type": "string", "minLength": 1}, {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}]}
 STRINGS = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
 SECONDS = {"type": "number", "minimum": 0}
 MOOD = {"type": "integer", "minimum": 0, "maximum": 100}
-LANGUAGE = {"type": "string", "enum": ["en", "lv", "lt", "da"], "description": "en, lv, lt or da"}
+LANGUAGE = {"type": "string", "enum": list(LANGUAGES), "description": ", ".join(LANGUAGES[:-1]) + " or " + LANGUAGES[-1]}
 
 
 def _object(properties: dict, keys: tuple[str, ...], required: tuple[str, ...] = (), description: str = "") -> dict:

@@ -425,18 +425,16 @@ class Tagger:
         spec = _cue_spec(language)
         self.language = language
         self.version = tagger_version(language)
-        self.stemmer_name = spec.get("stemmer")
-        self.contractions = {str(k): str(v) for k, v in (spec.get("contractions") or {}).items()}
+        contractions = {str(k): str(v) for k, v in (spec.get("contractions") or {}).items()}
+        letters = {str(k): str(v) for k, v in (spec.get("letters") or {}).items()}
         acronyms = [str(w) for w in spec.get("acronyms", ())]
-        self.letters = {str(k): str(v) for k, v in (spec.get("letters") or {}).items()}
-        self.lexicon = Lexicon(self.stemmer_name, map(str, spec.get("negators", ())), self.contractions, acronyms, self.letters)
-        self.behaviours: dict[str, tuple[str, int]] = {"use_name": ("empathy", 1)}
+        self.lexicon = Lexicon(spec.get("stemmer"), map(str, spec.get("negators", ())), contractions, acronyms, letters)
         self._name_lexicons: dict[tuple[str, ...], Lexicon] = {}  # `tag(text, names)`: names compiled once
         for name, body in spec["behaviours"].items():
-            self.behaviours[name] = (body["dimension"], int(body["polarity"]))
+            makes = (body["dimension"], int(body["polarity"]))
             for phrase in body["cues"]:
                 # Slips are forgiven in what counts for a candidate, not against: "passer" is no typo of an insult.
-                self.lexicon.add(str(phrase), name, f"{language}/{name}/{phrase}", body.get("negatable", True), typos=int(body["polarity"]) > 0, makes=self.behaviours[name])
+                self.lexicon.add(str(phrase), name, f"{language}/{name}/{phrase}", body.get("negatable", True), typos=makes[1] > 0, makes=makes)
         self.lexicon.finish()
         self.question_starters = frozenset(self.lexicon.fold(str(w)) for w in spec.get("question_starters", ()))
         breaks = [re.escape(str(w)) for w in spec.get("negation_breaks", ())]
