@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator import i18n
+from simulator import i18n, model
 from simulator.cli import main
 from simulator.i18n import LANGUAGES, catalog, catalog_problems, format_clock, format_date, format_datetime, format_money, format_number, load_table
 from simulator.library import Library
@@ -21,7 +21,7 @@ from simulator.store import SORTABLE, ReviewStore
 from simulator.transcript import load_transcript
 from simulator.ui.app import build_candidate_app
 from simulator.ui.chat import ChatScreen
-from simulator.ui.end import REASONS, EndScreen
+from simulator.ui.end import EndScreen
 from simulator.ui.notice import NoticeScreen
 from simulator.ui.review_app import build_review_app
 from simulator.ui.review_modals import RECOMMENDATIONS
@@ -90,7 +90,7 @@ def test_every_key_the_code_asks_for_is_in_the_english_catalog():
     english = load_table("en")
     used = keys_in_code()
     assert len(used) > 100
-    families = {f"outcome.{o}" for o in OUTCOMES} | {f"end.reason.{r}" for r in REASONS} | {f"dimension.{d}" for d in DIMENSIONS}
+    families = {f"outcome.{o}" for o in OUTCOMES} | {f"end.reason.{r}" for r in model.OUTCOMES} | {f"dimension.{d}" for d in DIMENSIONS}
     families |= {f"review.list.sort.{c}" for c in SORTABLE} | {f"review.list.{key}" for key, _ in COLUMNS} | {f"recommendation.{r}" for r in RECOMMENDATIONS}
     assert sorted(k for k in used | families if k not in english) == []
 

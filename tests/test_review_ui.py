@@ -16,12 +16,14 @@ from simulator.ui.compare import CompareScreen
 from simulator.ui.replay import ReplayScreen
 from simulator.ui.review_app import build_review_app
 from simulator.ui.review_modals import NoteDialog, TagOverrideDialog
-from simulator.ui.session_list import COLUMNS, HIDDEN, MIN_WIDTH, SessionListScreen
+from simulator.ui.session_list import COLUMNS, MIN_WIDTH, SessionListScreen
 from simulator.ui.session_view import SessionScreen, TurnView
 
 from .conftest import ROOT, SHIPPED
 from .test_review_core import Clock, live_session, scripted
 from .test_ui import screen_text
+
+HIDDEN = catalog("en")("review.list.hidden")  # what blind mode shows for a name
 
 FIXED = [
     ("11111111-aaaa-4000-8000-000000000001", "late-parcel", "good", "Anna Good", "2026-11-02T09:00:00+00:00"),

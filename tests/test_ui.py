@@ -46,9 +46,9 @@ async def start_chat(app, pilot) -> ChatScreen:
 
 
 async def at(app, pilot, seconds: float) -> None:
-    """Move the clock to `seconds` after the start and let the screen tick."""
+    """Move the clock to `seconds` after the start and let the chat tick (a dialog may be open over it)."""
     app.session.clock.t = app.session._t0 + seconds
-    app.screen.tick()
+    next(s for s in reversed(app.screen_stack) if isinstance(s, ChatScreen)).tick()
     await pilot.pause()
 
 
@@ -276,7 +276,7 @@ async def test_declining_to_leave_is_recorded_each_time(mini, tmp_path):
 async def test_a_customer_who_leaves_while_the_leave_dialog_is_open_is_seen_to_leave(mini, tmp_path):
     app = make_app(mini, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        chat = await start_chat(app, pilot)
+        await start_chat(app, pilot)
         await at(app, pilot, 5)
         await pilot.press(*"This is your fault.", "enter")
         await at(app, pilot, 10)
@@ -285,9 +285,7 @@ async def test_a_customer_who_leaves_while_the_leave_dialog_is_open_is_seen_to_l
         await pilot.pause()
         assert isinstance(app.screen, ConfirmQuit)
         for second in range(11, 60):  # ... while the customer, left in silence, asks for a manager
-            app.session.clock.t = app.session._t0 + second
-            chat.tick()
-            await pilot.pause()
+            await at(app, pilot, second)
             if app.session.conversation.finished:
                 break
         assert app.session.conversation.outcome == "escalated"

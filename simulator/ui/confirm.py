@@ -25,12 +25,11 @@ class ConfirmQuit(ModalScreen[bool]):
         Binding("right", "app.focus_next", "Next button", show=False),
     ]
 
-    def __init__(self, question: str, detail: str, leave_label: str | None = None, messages: Messages | None = None):
+    def __init__(self, question: str, detail: str, messages: Messages | None = None):
         super().__init__()
         self.messages = messages or catalog("en")
         self.question = question
         self.detail = detail
-        self.leave_label = leave_label or self.messages("confirm.leave")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -38,7 +37,7 @@ class ConfirmQuit(ModalScreen[bool]):
             yield Static(Content(self.detail), id="detail")
             with Horizontal(id="buttons"):
                 yield Button(self.messages("confirm.stay"), id="stay", variant="primary")
-                yield Button(self.leave_label, id="leave", variant="error")
+                yield Button(self.messages("confirm.leave"), id="leave", variant="error")
 
     def on_mount(self) -> None:
         self.query_one("#stay", Button).focus()

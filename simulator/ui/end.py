@@ -12,8 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from ..i18n import Messages, catalog
-
-REASONS = ("resolved", "escalated", "customer_left", "time_up", "abandoned")  # end.reason.<outcome>
+from ..model import OUTCOMES  # each has its end.reason.<outcome>
 
 
 class EndScreen(ModalScreen[None]):
@@ -28,7 +27,7 @@ class EndScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         t = self.messages
-        reason = f"end.reason.{self.outcome}" if self.outcome in REASONS else "end.reason.other"
+        reason = f"end.reason.{self.outcome}" if self.outcome in OUTCOMES else "end.reason.other"
         with Vertical(id="end"):
             yield Static(Content(t("end.thanks")), id="thanks")
             yield Static(Content(t(reason)), id="reason")

@@ -18,11 +18,6 @@ from ..i18n import Messages, catalog
 from ..text import display_safe, reflow
 
 
-def minutes(seconds: float, messages: Messages | None = None) -> str:
-    """A duration as people say it: '10 minutes', '12.5 minutes', '10 minūtes'."""
-    return (messages or catalog("en"))("notice.minutes", n=round(seconds / 60, 1))
-
-
 class NoticeScreen(Screen):
     """The notice the candidate reads and accepts; consent is stored with its version."""
 
@@ -53,7 +48,7 @@ class NoticeScreen(Screen):
 
     def compose(self) -> ComposeResult:
         t = self.messages
-        limit = minutes(self.time_limit, t)
+        limit = t("notice.minutes", n=round(self.time_limit / 60, 1))  # '10 minutes', '12.5 minutes', '10 minūtes'
         if self.extra_time_pct:
             limit = t("notice.with_extra_time", limit=limit, pct=t.number(self.extra_time_pct))
         with VerticalScroll(id="notice", can_focus=False):

@@ -31,7 +31,6 @@ COLUMNS = [  # (column key, sort column in the store); labels are review.list.<k
     ("problem_solving", "score_problem_solving"),
 ]
 OUTCOMES = ("resolved", "escalated", "customer_left", "time_up", "abandoned", "incomplete")
-HIDDEN = catalog("en")("review.list.hidden")
 PAGE = 200  # rows drawn at a time: sorting and filtering run in SQL over every session
 # When the table is wider than the screen, these columns of free text give way (ending in …),
 # the widest first, down to MIN_WIDTH cells or their header; the other columns keep their width.
