@@ -111,7 +111,12 @@ class Library:
     def scenario(self, scenario_id: str) -> Scenario:
         """A scenario by id, or KeyError with the ids there are."""
         if scenario_id not in self.scenarios:
-            raise KeyError(f"no scenario '{scenario_id}'; known: {', '.join(sorted(self.scenarios)) or 'none'}")
+            message = f"no scenario '{scenario_id}'; known: {', '.join(sorted(self.scenarios)) or 'none'}"
+            broken = [p for p in self.problems if p.severity == "error"]
+            if broken:  # it may be one of them: say why they did not load, not only that the id is missing
+                files = len({p.where.path for p in broken})
+                message += f"; {files} file{'s' if files > 1 else ''} could not be loaded ({broken[0]}; `rolesim validate` lists all)"
+            raise KeyError(message)
         return self.scenarios[scenario_id]
 
     def persona_for(self, scenario: Scenario) -> Persona:

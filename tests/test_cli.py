@@ -149,6 +149,13 @@ def test_errors_are_one_line_on_stderr_without_a_traceback(args, message):
     assert b"Traceback" not in result.stderr
 
 
+def test_a_scenario_that_did_not_load_says_why_where_its_id_is_asked_for(tmp_path):
+    (tmp_path / "bad-tab.yaml").write_text("id: bad-tab\ntitle: T\n\tlanguage: en\n", encoding="utf-8")
+    result = rolesim("play", "bad-tab", "--scenarios", str(tmp_path), "--replies", "x.yaml")
+    assert result.returncode == 1 and b"Traceback" not in result.stderr
+    assert b"no scenario 'bad-tab'" in result.stderr and b"bad-tab.yaml:3:1: error: invalid YAML" in result.stderr
+
+
 def test_a_broken_replies_file_points_at_the_item(tmp_path):
     replies = tmp_path / "r.yaml"
     replies.write_text("- hello\n- {txt: oops}\n")
