@@ -449,7 +449,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--scenarios", metavar="DIR", help="look for scenarios and personas here first (also ROLESIM_SCENARIOS)")
 
     p = sub.add_parser("run", help="the candidate's timed session in the terminal", description="Start a candidate's timed chat session.")
-    p.add_argument("--scenario", metavar="ID", help="scenario id (default: the first English angry scenario)")
+    p.add_argument("--scenario", metavar="ID", help="scenario id (default: late-parcel, or with --lang the first angry scenario in that language)")
     p.add_argument("--candidate", metavar="NAME", help="the candidate's name (asked for when missing)")
     p.add_argument("--db", metavar="PATH", help="database file (default: $ROLESIM_DB or transcripts/rolesim.sqlite)")
     p.add_argument("--lang", choices=LANGS, metavar="xx", help="interface language: en, lv, lt or da (default: the scenario's)")

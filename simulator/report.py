@@ -298,7 +298,8 @@ def explanation(t: Transcript, weights: dict[str, float] | None = None, lang: st
             if kind == "tag":
                 sign = "+" if e["polarity"] > 0 else "−"
                 lines.append("  " + m("explain.tag", sign=sign, turn=e["turn"], at=clock(e["t"]), behaviour=e["behaviour"], evidence=display_safe(e["evidence"]), start=e["start"], end=e["end"], rule=display_safe(e["rule"])))
-                lines.append("      " + m("explain.in", text=display_safe(texts.get(e["turn"], ""))[:160]))
+                said = display_safe(texts.get(e["turn"], ""))
+                lines.append("      " + m("explain.in", text=said if len(said) <= 160 else said[:159] + "…"))  # a long reply, cut visibly
             elif kind == "coverage":
                 lines.append("  " + m("explain.coverage", n=e["replies"], shown=e["with_behaviour"], replies=e["replies"], behaviours=", ".join(e["distinct_behaviours"]) or m("explain.none")))
             elif kind in ("slow_reply", "hasty_reply"):

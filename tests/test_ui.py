@@ -143,6 +143,10 @@ async def test_a_huge_paste_is_recorded_whole_and_the_input_keeps_4000_with_a_no
         await pilot.press("x")  # full: a further key is refused
         await pilot.pause()
         assert len(box.text) == 4000
+        await pilot.press("enter")  # sent: the note about the cut goes with it
+        await pilot.pause()
+        drawn = screen_text(app)
+        assert box.text == "" and "keeps the first" not in drawn and "0/4000" in drawn
 
 
 async def test_app_blur_and_focus_are_recorded(mini, tmp_path):

@@ -181,6 +181,8 @@ class ChatScreen(Screen):
         text = event.text_area.text
         self.session.edit(text)
         hint = self.query_one("#hint", Static)
+        if len(text) < MAX_REPLY:
+            hint.remove_class("truncated")  # the cut paste was sent, emptied or shortened: the notice is old news
         if not hint.has_class("truncated"):
             hint.update(Content(f"{self.messages('chat.hint')} · {len(text)}/{MAX_REPLY}"))
 
