@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Static, TextArea
 
 from ..engine import Event
-from ..i18n import Messages, catalog
+from ..i18n import Messages
 from ..session import MAX_REPLY, LiveSession
 from ..text import display_safe, reflow
 from .confirm import ConfirmQuit
@@ -64,9 +64,9 @@ class ChatScreen(Screen):
         Binding("ctrl+down", "scroll('side', 1)", "Scroll notes down", show=False, id="chat.notes_down"),
     ]
 
-    def __init__(self, session: LiveSession, first_events: list[Event], tick_interval: float = 0.1, messages: Messages | None = None):
+    def __init__(self, session: LiveSession, first_events: list[Event], tick_interval: float, messages: Messages):
         super().__init__()
-        self.messages = messages or catalog("en")
+        self.messages = messages
         localize_bindings(self, self.messages)
         self.session = session
         self.first_events = first_events

@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from ..i18n import Messages, catalog
+from ..i18n import Messages
 from ..model import DIMENSIONS
 from ..report import dimension_title
 from ..scoring import load_rubrics
@@ -27,9 +27,9 @@ class CompareScreen(Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="compare.back")]
 
-    def __init__(self, transcripts: list[Transcript], names: list[str], messages: Messages | None = None):
+    def __init__(self, transcripts: list[Transcript], names: list[str], messages: Messages):
         super().__init__()
-        self.messages = messages or catalog("en")
+        self.messages = messages
         localize_bindings(self, self.messages)
         self.transcripts = transcripts
         self.names = names

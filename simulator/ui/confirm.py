@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from ..i18n import Messages, catalog
+from ..i18n import Messages
 
 
 class ConfirmQuit(ModalScreen[bool]):
@@ -25,9 +25,9 @@ class ConfirmQuit(ModalScreen[bool]):
         Binding("right", "app.focus_next", "Next button", show=False),
     ]
 
-    def __init__(self, question: str, detail: str, messages: Messages | None = None):
+    def __init__(self, question: str, detail: str, messages: Messages):
         super().__init__()
-        self.messages = messages or catalog("en")
+        self.messages = messages
         self.question = question
         self.detail = detail
 

@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from ..i18n import Messages, catalog
+from ..i18n import Messages
 from ..model import OUTCOMES  # each has its end.reason.<outcome>
 
 
@@ -20,10 +20,10 @@ class EndScreen(ModalScreen[None]):
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
 
-    def __init__(self, outcome: str | None, messages: Messages | None = None):
+    def __init__(self, outcome: str | None, messages: Messages):
         super().__init__()
         self.outcome = outcome
-        self.messages = messages or catalog("en")
+        self.messages = messages
 
     def compose(self) -> ComposeResult:
         t = self.messages

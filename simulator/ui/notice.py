@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Input, Static
 
-from ..i18n import Messages, catalog
+from ..i18n import Messages
 from ..text import display_safe, reflow
 
 
@@ -37,9 +37,9 @@ class NoticeScreen(Screen):
 
         candidate: str
 
-    def __init__(self, title: str, brief: str, time_limit: float, extra_time_pct: float, candidate: str | None, messages: Messages | None = None):
+    def __init__(self, title: str, brief: str, time_limit: float, extra_time_pct: float, candidate: str | None, messages: Messages):
         super().__init__()
-        self.messages = messages or catalog("en")
+        self.messages = messages
         self.scenario_title = title
         self.brief = brief
         self.time_limit = time_limit

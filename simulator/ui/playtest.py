@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from ..engine import Event
+from ..i18n import Messages
 from ..loader import load_persona, load_scenario
 from ..model import Persona, Scenario
 from ..session import LiveSession
@@ -24,7 +25,7 @@ from .chat import ChatMessage, ChatScreen
 class PlaytestScreen(ChatScreen):
     """The chat as a candidate sees it, with the state, mood, tags and transitions beside it."""
 
-    def __init__(self, session: LiveSession, first_events: list[Event], tick_interval: float = 0.1, reload_interval: float = 0.5, messages=None):
+    def __init__(self, session: LiveSession, first_events: list[Event], tick_interval: float, reload_interval: float = 0.5, *, messages: Messages):
         super().__init__(session, first_events, tick_interval, messages)
         self.reload_interval = reload_interval
         self.log_lines: list[Content] = []

@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ..i18n import Messages, catalog
+from ..i18n import Messages
 from ..text import display_safe
 from ..transcript import Replay, Transcript
 from .chat import ChatMessage
@@ -40,9 +40,9 @@ class ReplayScreen(Screen):
         Binding("home", "restart", "Restart", id="replay.restart"),
     ]
 
-    def __init__(self, transcript: Transcript, customer: str, candidate: str, clock: Callable[[], float] = time.monotonic, tick_interval: float = 0.05, messages: Messages | None = None):
+    def __init__(self, transcript: Transcript, customer: str, candidate: str, clock: Callable[[], float] = time.monotonic, tick_interval: float = 0.05, *, messages: Messages):
         super().__init__()
-        self.messages = messages or catalog("en")
+        self.messages = messages
         localize_bindings(self, self.messages)
         self.transcript = transcript
         self.replay = Replay(transcript)

@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
-from ..i18n import Messages, catalog
+from ..i18n import Messages
 from ..model import DIMENSIONS
 from ..text import display_safe
 
@@ -32,9 +32,9 @@ class _Dialog(ModalScreen[Any]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
     title_key = ""  # review.dialog.<title_key>
 
-    def __init__(self, messages: Messages | None = None):
+    def __init__(self, messages: Messages):
         super().__init__()
-        self.messages = messages or catalog("en")
+        self.messages = messages
         self.title_text = self.messages(f"review.dialog.{self.title_key}") if self.title_key else ""
 
     def compose(self) -> ComposeResult:
@@ -95,7 +95,7 @@ class ReviewerName(_Dialog):
 class NoteDialog(_Dialog):
     """A note on the session or on one turn."""
 
-    def __init__(self, turn: int | None, messages: Messages | None = None):
+    def __init__(self, turn: int | None, messages: Messages):
         super().__init__(messages)
         self.turn = turn
         self.title_text = self.messages("review.dialog.note_session") if turn is None else self.messages("review.dialog.note_turn", turn=turn)
@@ -110,7 +110,7 @@ class NoteDialog(_Dialog):
 class TagOverrideDialog(_Dialog):
     """Remove or change an automatic tag, or add one the tagger missed; a reason is required."""
 
-    def __init__(self, turn: int, tags: list[dict[str, Any]], messages: Messages | None = None):
+    def __init__(self, turn: int, tags: list[dict[str, Any]], messages: Messages):
         super().__init__(messages)
         self.turn = turn
         self.tags = tags

@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
-from ..i18n import Messages, catalog
+from ..i18n import Messages
 from ..store import ReviewStore
 from ..text import display_safe
 from .localize import localize_bindings
@@ -99,9 +99,9 @@ class SessionListScreen(Screen):
 
         session_ids: list[str]
 
-    def __init__(self, store: ReviewStore, reviewer: str, blind: bool = False, messages: Messages | None = None):
+    def __init__(self, store: ReviewStore, reviewer: str, blind: bool, messages: Messages):
         super().__init__()
-        self.messages = messages or catalog("en")
+        self.messages = messages
         localize_bindings(self, self.messages, n=PAGE)
         self.store = store
         self.reviewer = reviewer

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Sparkline, Static
 
-from ..i18n import Messages, catalog
+from ..i18n import Messages
 from ..report import dimension_title, html_report, markdown
 from ..scoring import describe
 from ..scoring import load_rubrics
@@ -52,9 +52,9 @@ class TurnView(Static, can_focus=True):
     TurnView:focus { background: $boost; border-left: tall $warning; }
     """
 
-    def __init__(self, turn: ReviewTurn, notes: list[dict], customer: str, candidate: str, messages: Messages | None = None):
+    def __init__(self, turn: ReviewTurn, notes: list[dict], customer: str, candidate: str, messages: Messages):
         super().__init__(classes=turn.role)
-        self.messages = messages or catalog("en")
+        self.messages = messages
         self.turn = turn
         self.notes = notes
         self.customer = customer
@@ -113,9 +113,9 @@ class SessionScreen(Screen):
 
         transcript: Transcript
 
-    def __init__(self, store: ReviewStore, session_id: str, reviewer: str, blind: bool = False, export_dir: Path | None = None, messages: Messages | None = None, report_lang: str | None = None):
+    def __init__(self, store: ReviewStore, session_id: str, reviewer: str, blind: bool, export_dir: Path | None, messages: Messages, report_lang: str | None = None):
         super().__init__()
-        self.messages = messages or catalog("en")
+        self.messages = messages
         self.report_lang = report_lang  # None: exports in the session's own language
         localize_bindings(self, self.messages)
         self.store = store
