@@ -193,10 +193,10 @@ def answer_tags(text: str, tags: list[Tag], cues: set[str], history: Sequence[Sa
     question = " ".join(asked[-1].split())[:60]
     if any(t.behaviour in PROBLEM_SOLVING and t.polarity > 0 for t in tags):
         return []  # already credited for its problem-solving words: an answer is not counted twice
-    if any(t.dimension == "patience" and t.polarity < 0 for t in tags):
-        return []  # a reply that snaps back on topic is not an answer, nor simply one left out
-    shared = _shared_word(_topic_pattern(tuple(asked), stop), text.lower() if text.isascii() else _fold_keep_length(text))
-    if shared or cues:
+    # A reply that snaps back ("you should have read the email") is no answer, even on topic: the question stays open.
+    snapped = any(t.dimension == "patience" and t.polarity < 0 for t in tags)
+    shared = None if snapped else _shared_word(_topic_pattern(tuple(asked), stop), text.lower() if text.isascii() else _fold_keep_length(text))
+    if shared or (cues and not snapped):
         start, end = shared.span() if shared else (0, len(text))
         return [Tag("problem_solving", 1, "answers_question", text[start:end], start, end, f"context/answers/{question}")]
     # Asked again by the customer (two of their messages with questions, no reply between that answered).

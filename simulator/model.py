@@ -166,6 +166,7 @@ class Rubric:
     descriptors: dict[int, str]
     core: bool = False
     target_share: float = 1.0  # share of replies showing a behaviour that earns the top score
+    above_3_needs: tuple[str, ...] = ()  # a score above 3 needs one of these somewhere: what the 5 describes
     translations: dict = field(default_factory=dict)  # lang -> {title, definition, descriptors}: what reviewers read
 
 

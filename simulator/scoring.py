@@ -48,6 +48,7 @@ def load_rubrics() -> dict[str, Rubric]:
             descriptors={int(k): v for k, v in raw["descriptors"].items()},
             core=bool(raw.get("core")),
             target_share=float(raw.get("target_share", 1.0)),
+            above_3_needs=tuple(raw.get("above_3_needs", ())),
             translations={
                 str(lang): {**body, "descriptors": {int(k): v for k, v in (body.get("descriptors") or {}).items()}}
                 for lang, body in (raw.get("translations") or {}).items()
@@ -81,6 +82,9 @@ def describe(score: Score, lang: str = "en", rubrics: dict[str, Rubric] | None =
     if against and (score.score < score.anchor or (reached or 0) > score.score):
         # Short of the descriptor, or of what the behaviours alone reached ("every fact right" less two slips).
         return text + " " + m("descriptor.against", score=score.score, behaviours=", ".join(against))
+    needs = next((e for e in score.evidence if e.get("kind") == "needs"), None)
+    if needs is not None:
+        return text + " " + m("descriptor.needs", score=score.score, behaviours=", ".join(needs["behaviours"]))
     if score.score < score.anchor:
         formulaic = any(e.get("kind") == "formulaic" for e in score.evidence)
         return text + " " + m("descriptor.formulaic" if formulaic else "descriptor.few", score=score.score)
@@ -175,6 +179,11 @@ def _positive(dimension: str, replies: list, rubric: Rubric | None) -> tuple[int
     if formulaic and dimension == "empathy":
         raw = min(raw, 4)  # copy-pasted sympathy cannot earn the top score
         evidence.append({"kind": "formulaic", "count": len(formulaic), "detail": "repeated replies or phrases: capped at 4"})
+    if rubric is not None and rubric.above_3_needs and raw > 3 and not behaviours & set(rubric.above_3_needs):
+        # Questions and facts in every reply, but no solution: the 5 describes one, so the score stops at the 3
+        # ("asks some questions or offers a solution, but leaves gaps").
+        raw = 3
+        evidence.append({"kind": "needs", "behaviours": list(rubric.above_3_needs), "detail": "none of " + ", ".join(rubric.above_3_needs) + " in any reply: capped at 3"})
     before_against = max(1, min(5, int(raw + 0.5)))  # what the behaviours alone reached: `describe` says why it is lower
     raw -= negatives
     evidence.append({"kind": "coverage", "replies": len(replies), "with_behaviour": with_positive, "distinct_behaviours": sorted(behaviours or context), "before_against": before_against})

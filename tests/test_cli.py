@@ -38,7 +38,7 @@ def test_good_and_rude_candidates_end_differently(scenario, capsys):
     assert good["outcome"] == "resolved"
     assert rude["outcome"] in ("escalated", "customer_left")
     assert good["states"] != rude["states"]
-    for dim in ("patience", "empathy"):
+    for dim in ("patience", "empathy", "problem_solving"):
         assert good["scores"][dim] > rude["scores"][dim]
     for result in (good, rude):
         assert all(result["scores"][d] in range(1, 6) for d in ("patience", "empathy", "problem_solving"))

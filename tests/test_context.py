@@ -81,6 +81,15 @@ def test_a_reply_on_the_customers_question_answers_it():
     assert text[found[0].start : found[0].end] == found[0].evidence
 
 
+def test_a_reply_that_snaps_back_on_topic_leaves_the_question_unanswered():
+    history = [Said("customer", "Where are my chairs? The tracking hasn't moved!")]
+    text = "You should have read the email about the chairs."  # on topic, but blame, not an answer
+    found = answer_tags(text, get_tagger().tag(text), set(), history)
+    assert [(t.behaviour, t.polarity) for t in found] == [("unanswered_question", -1)]
+    calm = "The email about the chairs went out today."
+    assert [t.behaviour for t in answer_tags(calm, get_tagger().tag(calm), set(), history)] == ["answers_question"]
+
+
 def test_changing_approach_when_the_customer_gets_angrier_is_adaptability(parcel):
     stubborn = talk(Conversation(*parcel), "You should have read our delivery terms.", "You should have read the delivery terms.")
     assert "same_approach" in behaviours(stubborn[1])

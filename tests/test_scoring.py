@@ -41,6 +41,15 @@ def test_one_behaviour_repeated_cannot_reach_five():
     assert score_session(session("Sorry.", "Sorry.", "Sorry."))["empathy"].score == 4
 
 
+def test_questions_and_facts_without_a_solution_stop_at_three_and_say_why():
+    asks = ("What is your order number?", "The courier is FastLane. When did it ship?", "Which address was it sent to?")
+    capped = score_session(session(*asks))["problem_solving"]
+    assert capped.score == 3 and capped.anchor == 3
+    assert "propose_solution, next_steps" in describe(capped)
+    solved = score_session(session(*asks[:2], "I can send a new set by express today."))["problem_solving"]
+    assert solved.score == 5 and not any(e["kind"] == "needs" for e in solved.evidence)
+
+
 def test_core_dimensions_are_always_scored_and_others_only_with_evidence():
     scores = score_session(session("OK."))
     assert all(scores[d].score is not None for d in ("patience", "empathy", "problem_solving"))
