@@ -56,6 +56,28 @@ def _where(path: str, mark: yaml.Mark | None) -> Where:
     return Where(path, mark.line + 1, mark.column + 1)
 
 
+def _runaway_quote(text: str, exc: yaml.MarkedYAMLError) -> yaml.Mark | None:
+    """Where an unclosed quote opened, if that is what the error is: a quoted value that runs over lines and
+    ends on the line the parser gave up (or never ends at all)."""
+    if exc.context and "quoted scalar" in exc.context:
+        return exc.context_mark  # it ran to the end of the file: the scanner says where it started
+    failed = exc.problem_mark
+    if failed is None:
+        return None
+    last = None
+    try:
+        for token in yaml.scan(text, Loader=_LOADER):
+            if (token.start_mark.line, token.start_mark.column) >= (failed.line, failed.column):
+                break  # the scanner reads on past the parser's failure; what follows is not the cause
+            if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"'):
+                last = token
+    except yaml.YAMLError:
+        pass
+    if last is not None and last.start_mark.line < last.end_mark.line == failed.line:
+        return last.start_mark
+    return None
+
+
 def read_source(path: str | Path, text: str | None = None) -> tuple[Source | None, list[Problem]]:
     """Read one YAML file; on failure return the problems with their line and column."""
     path = str(path)
@@ -79,6 +101,10 @@ def read_source(path: str | Path, text: str | None = None) -> tuple[Source | Non
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        opened = _runaway_quote(text, exc)
+        if opened is not None:  # the parser fails where the quote happens to close, often far below the slip
+            runs = "is never closed" if opened is exc.context_mark else f"runs on to line {mark.line + 1}"
+            mark, message = opened, f"a quoted value opened here {runs}: is its closing quote missing? ({message})"
         lines = text.splitlines()
         if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
             message += " (a tab: YAML is indented with spaces only)"

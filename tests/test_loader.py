@@ -28,6 +28,8 @@ EXPECTED = [
     ("not_utf8.yaml", 2, 11, "not UTF-8: byte 0xe9"),
     ("placeholder.yaml", 11, 10, "placeholder {order_number} has no fact behind it"),
     ("tab.yaml", 15, 1, "a tab: YAML is indented with spaces only"),
+    ("unclosed_quote.yaml", 2, 8, "a quoted value opened here runs on to line 11: is its closing quote missing?"),
+    ("quote_to_the_end.yaml", 15, 10, "a quoted value opened here is never closed"),
     ("unicode.yaml", 13, 13, "transition to unknown state 'bē'"),
     ("unknown_key.yaml", 2, 1, "unknown key 'titel' in a scenario (did you mean 'title'?)"),
     ("unknown_state.yaml", 13, 13, "transition to unknown state 'bb'"),
