@@ -228,6 +228,20 @@ async def test_the_session_list_fits_110_columns_with_every_header_readable(db, 
             assert len(box.placeholder) <= box.content_size.width, (box.id, box.placeholder, box.content_size.width)
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_every_key_of_the_session_screen_shows_whole_at_110_columns(db, lang):
+    app = build_review_app(db, "Ieva", lang=lang)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await pilot.pause()
+        app.post_message(SessionListScreen.Open(FIXED[0][0]))
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        shown = [b for b in SessionScreen.BINDINGS if b.show]
+        assert len(shown) >= 8
+        for binding in shown:
+            assert f"{app.get_key_display(binding)} {catalog(lang)('keys.' + binding.id)}" in footer, (binding.id, footer)
+
+
 async def test_at_80_columns_the_list_scrolls_sideways_and_a_wider_screen_gives_the_names_back(db):
     scripted(db, "express-exception", "good", LONG_NAME)
     app = build_review_app(db, "Ieva")

@@ -40,7 +40,7 @@ class CompareScreen(Screen):
         note = "" if len(scenarios) == 1 else m("review.compare.different")
         yield Static(Content(m("review.compare.title", n=len(self.transcripts), scenarios=", ".join(sorted(map(display_safe, scenarios))), note=note)), id="compare-title")
         yield DataTable(id="compare", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

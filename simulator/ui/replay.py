@@ -61,7 +61,7 @@ class ReplayScreen(Screen):
         yield VerticalScroll(id="replay-transcript")
         yield Static(Content(""), id="replay-typing")
         yield Static(Content(""), id="replay-draft")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._last = self.clock()

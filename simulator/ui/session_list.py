@@ -126,7 +126,7 @@ class SessionListScreen(Screen):
             yield Input(placeholder=t("review.list.filter_since"), id="f-since")
             yield Input(placeholder=t("review.list.filter_search"), id="f-search")
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True, header_height=2)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.load()

@@ -104,7 +104,8 @@ class SessionScreen(Screen):
         Binding("R", "recommend", "Recommend", id="session.recommend"),
         Binding("p", "replay", "Replay", id="session.replay"),
         Binding("e", "export('md')", "Export .md", id="session.export_md"),
-        Binding("E", "export('html')", "Export .html", id="session.export_html"),
+        # Not in the footer (it would push keys off at 110 columns): saving the .md says so, and the keys panel lists it.
+        Binding("E", "export('html')", "Export .html", id="session.export_html", show=False),
     ]
 
     @dataclass
@@ -146,7 +147,8 @@ class SessionScreen(Screen):
                 yield Static(Content(""), id="mood-text")
                 yield Static(Content(m("review.session.reviewers")), classes="side-heading")
                 yield Static(Content(""), id="reviewers")
-        yield Footer()
+        # Compact, and without the palette's hint: every key shown fits at 110 columns, in every language.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.render_all()
@@ -282,4 +284,5 @@ class SessionScreen(Screen):
         text = html_report(self.transcript, lang) if kind == "html" else markdown(self.transcript, lang)
         path = self.export_dir / f"rolesim-{self.session_id[:8]}.{kind}"
         path.write_text(text, encoding="utf-8")
-        self.app.call_from_thread(self.notify, display_safe(self.messages("review.session.saved", path=path)), markup=False)
+        saved = "review.session.saved" if kind == "html" else "review.session.saved_md"  # E is not in the footer: say it
+        self.app.call_from_thread(self.notify, display_safe(self.messages(saved, path=path)), markup=False)
