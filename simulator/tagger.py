@@ -29,7 +29,8 @@ GAP = 3  # how many words "..." in a cue may skip
 TYPO_MIN = 5  # words shorter than this get no typo variants: too many real words collide
 # The version of the rules in code (here and in context.py): bump it when they change what is tagged, so the
 # stored tagger_version says which rules made a tag and `rolesim retag` knows a session is out of date.
-RULES = 3
+RULES = 4
+REPEATS = 3  # tags kept of one behaviour on the same words in a reply: more say nothing new to a reviewer
 UNMARKED_WORDS = 8  # a question typed without "?" is short: longer ones are statements ("When it ships, …")
 
 
@@ -531,7 +532,13 @@ class Tagger:
             tags += self._shouting(text, words, spans)
         if _QUOTE(text):
             tags = _unquoted(text, tags)
-        return (_dedupe(tags) if len(tags) > 1 else tags), matched
+        if len(tags) > REPEATS:
+            tags = _dedupe(tags)
+            if len(tags) > REPEATS:
+                tags = _first_repeats(tags)
+        elif len(tags) > 1:
+            tags = _dedupe(tags)
+        return tags, matched
 
     def _accepted(self, text: str, words: list[_Word], spans: list[tuple[int, int]], cue: _Cue, i: int, end: int, negators: frozenset) -> bool:
         """A match holds when it stays in one sentence and, if negatable, no negator shortly precedes it
@@ -621,6 +628,18 @@ def _unquoted(text: str, tags: list[Tag]) -> list[Tag]:
     """Rudeness inside quotation marks is the customer's word quoted back ("you said it was 'useless'")."""
     quotes = [m.span() for m in QUOTED.finditer(text)]
     return [t for t in tags if t.polarity > 0 or not any(a <= t.start and t.end <= b for a, b in quotes)]
+
+
+def _first_repeats(tags: list[Tag]) -> list[Tag]:
+    """At most REPEATS tags of one behaviour on the same words: "sorry" pasted 300 times is three tags, not 300."""
+    seen: dict[tuple[str, str], int] = {}
+    kept = []
+    for tag in tags:
+        key = (tag.behaviour, tag.evidence.lower())
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= REPEATS:
+            kept.append(tag)
+    return kept
 
 
 def _dedupe(tags: list[Tag]) -> list[Tag]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -230,3 +232,14 @@ def test_a_sessions_lexicon_is_freed_with_its_last_reference():
         assert freed() is None
     finally:
         gc.enable()
+
+
+def test_a_word_pasted_hundreds_of_times_gives_a_few_tags_not_hundreds():
+    text = "sorry " * 300 + "Calm down. " * 50 + "I understand."
+    tags = get_tagger().tag(text)
+    counts = Counter(t.behaviour for t in tags)
+    assert counts["apologise"] == 3 and counts["calm_down"] == 3 and counts["acknowledge_feelings"] == 1
+    assert [t.start for t in tags if t.behaviour == "apologise"] == [0, 6, 12]  # the first ones, where they are
+    assert all(text[t.start : t.end] == t.evidence for t in tags)
+    # Different words of one behaviour are each kept: only the same words repeated are cut.
+    assert Counter(t.behaviour for t in get_tagger().tag("Sorry. I apologise. So sorry. My apologies."))["apologise"] == 4
