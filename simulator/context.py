@@ -194,7 +194,7 @@ def answer_tags(text: str, tags: list[Tag], cues: set[str], history: Sequence[Sa
     if any(t.behaviour in PROBLEM_SOLVING and t.polarity > 0 for t in tags):
         return []  # already credited for its problem-solving words: an answer is not counted twice
     # A reply that snaps back ("you should have read the email") is no answer, even on topic: the question stays open.
-    snapped = any(t.dimension == "patience" and t.polarity < 0 for t in tags)
+    snapped = any(t.dimension == "patience" and t.polarity < 0 and t.behaviour != "shouting" for t in tags)  # words, not a capital
     shared = None if snapped else _shared_word(_topic_pattern(tuple(asked), stop), text.lower() if text.isascii() else _fold_keep_length(text))
     if shared or (cues and not snapped):
         start, end = shared.span() if shared else (0, len(text))

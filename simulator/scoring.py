@@ -48,13 +48,22 @@ def load_rubrics() -> dict[str, Rubric]:
             descriptors={int(k): v for k, v in raw["descriptors"].items()},
             core=bool(raw.get("core")),
             target_share=float(raw.get("target_share", 1.0)),
-            above_3_needs=tuple(raw.get("above_3_needs", ())),
+            above_3_needs=_needs(raw),
             translations={
                 str(lang): {**body, "descriptors": {int(k): v for k, v in (body.get("descriptors") or {}).items()}}
                 for lang, body in (raw.get("translations") or {}).items()
             },
         )
     return rubrics
+
+
+def _needs(raw: dict) -> tuple[str, ...]:
+    """A rubric's above_3_needs, each one of its own `for` behaviours: a slip in the name would hold every score at 3."""
+    needs = tuple(raw.get("above_3_needs", ()))
+    unknown = [b for b in needs if b not in raw.get("for", ())]
+    if unknown:
+        raise ValueError(f"rubric {raw['dimension']}: above_3_needs names {', '.join(unknown)}, not in its 'for' list")
+    return needs
 
 
 NO_REPLY = "No reply was sent: nothing to assess, so the lowest score."
@@ -79,12 +88,15 @@ def describe(score: Score, lang: str = "en", rubrics: dict[str, Rubric] | None =
         return text
     against = sorted({e["behaviour"] for e in score.evidence if e.get("kind") == "tag" and e["polarity"] < 0})
     reached = next((e.get("before_against") for e in score.evidence if e.get("kind") == "coverage"), None)
+    reasons = []
+    needs = next((e for e in score.evidence if e.get("kind") == "needs"), None)
+    if needs is not None:  # held at 3 whatever came after: said first
+        reasons.append(m("descriptor.needs", score=3, behaviours=", ".join(needs["behaviours"])))
     if against and (score.score < score.anchor or (reached or 0) > score.score):
         # Short of the descriptor, or of what the behaviours alone reached ("every fact right" less two slips).
-        return text + " " + m("descriptor.against", score=score.score, behaviours=", ".join(against))
-    needs = next((e for e in score.evidence if e.get("kind") == "needs"), None)
-    if needs is not None:
-        return text + " " + m("descriptor.needs", score=score.score, behaviours=", ".join(needs["behaviours"]))
+        reasons.append(m("descriptor.against", score=score.score, behaviours=", ".join(against)))
+    if reasons:
+        return " ".join([text, *reasons])
     if score.score < score.anchor:
         formulaic = any(e.get("kind") == "formulaic" for e in score.evidence)
         return text + " " + m("descriptor.formulaic" if formulaic else "descriptor.few", score=score.score)
@@ -179,7 +191,7 @@ def _positive(dimension: str, replies: list, rubric: Rubric | None) -> tuple[int
     if formulaic and dimension == "empathy":
         raw = min(raw, 4)  # copy-pasted sympathy cannot earn the top score
         evidence.append({"kind": "formulaic", "count": len(formulaic), "detail": "repeated replies or phrases: capped at 4"})
-    if rubric is not None and rubric.above_3_needs and raw > 3 and not behaviours & set(rubric.above_3_needs):
+    if rubric is not None and rubric.above_3_needs and int(raw + 0.5) > 3 and not behaviours & set(rubric.above_3_needs):
         # Questions and facts in every reply, but no solution: the 5 describes one, so the score stops at the 3
         # ("asks some questions or offers a solution, but leaves gaps").
         raw = 3

@@ -532,12 +532,10 @@ class Tagger:
             tags += self._shouting(text, words, spans)
         if _QUOTE(text):
             tags = _unquoted(text, tags)
-        if len(tags) > REPEATS:
+        if len(tags) > 1:
             tags = _dedupe(tags)
             if len(tags) > REPEATS:
                 tags = _first_repeats(tags)
-        elif len(tags) > 1:
-            tags = _dedupe(tags)
         return tags, matched
 
     def _accepted(self, text: str, words: list[_Word], spans: list[tuple[int, int]], cue: _Cue, i: int, end: int, negators: frozenset) -> bool:

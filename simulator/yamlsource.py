@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -56,26 +57,27 @@ def _where(path: str, mark: yaml.Mark | None) -> Where:
     return Where(path, mark.line + 1, mark.column + 1)
 
 
-def _runaway_quote(text: str, exc: yaml.MarkedYAMLError) -> yaml.Mark | None:
-    """Where an unclosed quote opened, if that is what the error is: a quoted value that runs over lines and
-    ends on the line the parser gave up (or never ends at all)."""
-    if exc.context and "quoted scalar" in exc.context:
-        return exc.context_mark  # it ran to the end of the file: the scanner says where it started
+_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[\w-]+:(?:\s|$)", re.M)  # "  item: ...", "- to: b": a line written as a key
+
+
+def _runaway_quote(text: str, exc: yaml.MarkedYAMLError) -> tuple[yaml.Mark, int | None] | None:
+    """Where an unclosed quote opened, and the line it ran on to (None: it never closes), if that is what the
+    error is: the first quoted value that swallowed lines written as keys and closes where the parser gave up
+    (the quote that opens the next value closes it), or, when the scanner hit the end inside a quote, anywhere."""
     failed = exc.problem_mark
-    if failed is None:
-        return None
-    last = None
+    never_closed = bool(exc.context and "quoted scalar" in exc.context)
     try:
         for token in yaml.scan(text, Loader=_LOADER):
-            if (token.start_mark.line, token.start_mark.column) >= (failed.line, failed.column):
+            if failed is not None and (token.start_mark.line, token.start_mark.column) >= (failed.line, failed.column):
                 break  # the scanner reads on past the parser's failure; what follows is not the cause
-            if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"'):
-                last = token
+            start, end = token.start_mark, token.end_mark
+            if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"') and start.line < end.line:
+                swallowed = text[start.index : end.index].split("\n", 1)[1]
+                if _KEY_LINE.search(swallowed) and (never_closed or failed is None or end.line == failed.line):
+                    return start, end.line
     except yaml.YAMLError:
         pass
-    if last is not None and last.start_mark.line < last.end_mark.line == failed.line:
-        return last.start_mark
-    return None
+    return (exc.context_mark, None) if never_closed and exc.context_mark is not None else None
 
 
 def read_source(path: str | Path, text: str | None = None) -> tuple[Source | None, list[Problem]]:
@@ -101,9 +103,10 @@ def read_source(path: str | Path, text: str | None = None) -> tuple[Source | Non
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        opened = _runaway_quote(text, exc)
-        if opened is not None:  # the parser fails where the quote happens to close, often far below the slip
-            runs = "is never closed" if opened is exc.context_mark else f"runs on to line {mark.line + 1}"
+        runaway = _runaway_quote(text, exc)
+        if runaway is not None:  # the parser fails where the quote happens to close, often far below the slip
+            opened, ran_to = runaway
+            runs = "is never closed" if ran_to is None else f"runs on to line {ran_to + 1}"
             mark, message = opened, f"a quoted value opened here {runs}: is its closing quote missing? ({message})"
         lines = text.splitlines()
         if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:

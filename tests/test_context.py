@@ -88,6 +88,8 @@ def test_a_reply_that_snaps_back_on_topic_leaves_the_question_unanswered():
     assert [(t.behaviour, t.polarity) for t in found] == [("unanswered_question", -1)]
     calm = "The email about the chairs went out today."
     assert [t.behaviour for t in answer_tags(calm, get_tagger().tag(calm), set(), history)] == ["answers_question"]
+    capital = "The chairs are at the DEPOT in Riga."  # a word in capitals is no snapping back: still an answer
+    assert [t.behaviour for t in answer_tags(capital, get_tagger().tag(capital), set(), history)] == ["answers_question"]
 
 
 def test_changing_approach_when_the_customer_gets_angrier_is_adaptability(parcel):

@@ -30,6 +30,9 @@ EXPECTED = [
     ("tab.yaml", 15, 1, "a tab: YAML is indented with spaces only"),
     ("unclosed_quote.yaml", 2, 8, "a quoted value opened here runs on to line 11: is its closing quote missing?"),
     ("quote_to_the_end.yaml", 15, 10, "a quoted value opened here is never closed"),
+    # A quoted value over two lines that swallowed no key is not blamed for the error after it.
+    ("multiline_quote_ok.yaml", 7, 10, "invalid YAML: while parsing a block mapping"),
+    ("runaway_before_open_quote.yaml", 6, 8, "a quoted value opened here runs on to line 11"),
     ("unicode.yaml", 13, 13, "transition to unknown state 'bē'"),
     ("unknown_key.yaml", 2, 1, "unknown key 'titel' in a scenario (did you mean 'title'?)"),
     ("unknown_state.yaml", 13, 13, "transition to unknown state 'bb'"),

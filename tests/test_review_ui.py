@@ -234,8 +234,11 @@ async def test_every_key_of_the_session_screen_shows_whole_at_110_columns(db, la
     async with app.run_test(size=(110, 32)) as pilot:
         await pilot.pause()
         app.post_message(SessionListScreen.Open(FIXED[0][0]))
-        await pilot.pause()
-        footer = screen_text(app).splitlines()[-1]
+        for _ in range(100):  # until the session screen's footer is drawn
+            await pilot.pause(0.02)
+            footer = screen_text(app).splitlines()[-1]
+            if isinstance(app.screen, SessionScreen) and footer.startswith("esc"):
+                break
         shown = [b for b in SessionScreen.BINDINGS if b.show]
         assert len(shown) >= 8
         for binding in shown:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from simulator.engine import Turn
 from simulator.scoring import describe, load_rubrics, score_session
-from simulator.tagger import get_tagger
+from simulator.tagger import Tag, get_tagger
 
 
 def session(*replies, latency=10.0, interrupted=False):
@@ -48,6 +50,31 @@ def test_questions_and_facts_without_a_solution_stop_at_three_and_say_why():
     assert "propose_solution, next_steps" in describe(capped)
     solved = score_session(session(*asks[:2], "I can send a new set by express today."))["problem_solving"]
     assert solved.score == 5 and not any(e["kind"] == "needs" for e in solved.evidence)
+
+
+def test_a_capped_score_lowered_further_gives_both_reasons():
+    asks = ("What is your order number?", "The courier is FastLane. When did it ship?", "Which address was it sent to?", "What colour were they?")
+    turns = session(*asks)
+    turns.append(Turn("customer", "Where is my order?", 200.0, "s"))
+    text = "OK."
+    turns.append(Turn("candidate", text, 210.0, "s", [Tag("problem_solving", -1, "unanswered_question", text, 0, len(text), "context/unanswered_question/x")], latency=10.0))
+    score = score_session(turns)["problem_solving"]
+    assert score.score == 2
+    said = describe(score)
+    assert "capped at 3" in said and "unanswered_question" in said
+
+
+def test_a_score_that_rounds_to_three_anyway_is_not_said_to_be_capped():
+    score = score_session(session("What is your order number?", "When did it ship?", "OK.", "OK.", "OK."))["problem_solving"]
+    assert score.score == 3 and not any(e["kind"] == "needs" for e in score.evidence)  # 2 of 5: 3.3 before any cap
+
+
+def test_a_rubric_cannot_need_a_behaviour_it_does_not_count():
+    from simulator.scoring import _needs
+
+    assert _needs({"dimension": "problem_solving", "for": ["propose_solution"], "above_3_needs": ["propose_solution"]}) == ("propose_solution",)
+    with pytest.raises(ValueError, match="propose_solutoin"):
+        _needs({"dimension": "problem_solving", "for": ["propose_solution"], "above_3_needs": ["propose_solutoin"]})
 
 
 def test_core_dimensions_are_always_scored_and_others_only_with_evidence():

@@ -104,7 +104,7 @@ class SessionScreen(Screen):
         Binding("R", "recommend", "Recommend", id="session.recommend"),
         Binding("p", "replay", "Replay", id="session.replay"),
         Binding("e", "export('md')", "Export .md", id="session.export_md"),
-        # Not in the footer (it would push keys off at 110 columns): saving the .md says so, and the keys panel lists it.
+        # Not in the footer (it would push keys off at 110 columns): saving the .md names it, as docs/reviewing.md does.
         Binding("E", "export('html')", "Export .html", id="session.export_html", show=False),
     ]
 
