@@ -312,6 +312,8 @@ def explanation(t: Transcript, weights: dict[str, float] | None = None, lang: st
                 lines.append("  " + m("explain.calm", n=e["replies"], replies=e["replies"]))  # scores are made afresh: it has them
             elif kind == "formulaic":
                 lines.append("  " + m("explain.formulaic", count=e["count"]))
+            elif kind == "needs":
+                lines.append("  " + m("explain.needs", behaviours=", ".join(e["behaviours"])))
             else:
                 lines.append(f"  {e.get('detail', kind)}")
         lines.append("")

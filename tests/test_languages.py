@@ -171,3 +171,21 @@ def test_bad_inputs_of_the_language_commands_get_one_clear_line(tmp_path, capsys
     bad.write_text('{"id": "lv-1", "text": "labdien", "gold": []}\n{"id": "lv-2", oops}\n')
     assert main(["eval", str(bad)]) == 1
     assert f"{bad}:2:16: invalid JSON" in capsys.readouterr().err  # column of "oops"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_capped_score_is_explained_in_the_readers_language(tmp_path, capsys, lang):
+    from simulator.cli import main
+    from simulator.i18n import catalog
+
+    from .test_review_core import scripted
+
+    path = tmp_path / "capped.sqlite"
+    sid = scripted(path, "late-parcel", "rude", "Rob Rude")  # questions and facts, no solution: held at 3
+    capsys.readouterr()
+    assert main(["explain", sid[:8], "--db", str(path), "--lang", lang]) == 0
+    out = capsys.readouterr().out
+    behaviours = "propose_solution, next_steps"
+    assert catalog(lang)("explain.needs", behaviours=behaviours) in out
+    assert catalog(lang)("descriptor.needs", score=3, behaviours=behaviours) in out
+    assert "capped" not in out
