@@ -131,6 +131,10 @@ def cmd_play(args) -> int:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
         print(render_text(result))
+        if recorder:  # the id `explain`, `report` and the review screens take
+            from .i18n import catalog
+
+            print("\n" + catalog("en")("app.saved", id=recorder.session_id, path=args.db))
     return 0
 
 
@@ -490,7 +494,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="PATH", help="database file (default: $ROLESIM_DB or transcripts/rolesim.sqlite)")
     p.add_argument("--reviewer", metavar="NAME", help="your name for the audit log (also ROLESIM_REVIEWER; asked for when missing)")
     p.add_argument("--blind", action="store_true", help="hide candidate names until you have scored the session")
-    p.add_argument("--lang", choices=LANGS, metavar="xx", help="interface language: en, lv, lt or da (default en; transcripts are shown as written, exports in this language)")
+    p.add_argument("--lang", choices=LANGS, metavar="xx", help="interface language: en, lv, lt or da (default en; transcripts are shown as written; exports are in this language when given, else in each session's own)")
     p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("sessions", help="list recorded sessions", description="List recorded sessions, newest first; --format csv gives one row per session with scores and key timings.")

@@ -147,6 +147,24 @@ def format_date(value: date | datetime | str, lang: str = DEFAULT) -> str:
     return DATE[lang].format(y=d.year, m=d.month, d=d.day)
 
 
+_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DOTTED_DAY = re.compile(r"(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\.?")
+
+
+def parse_date(text: str) -> str | None:
+    """A typed date as ISO 2026-11-23: written so (en, lt) or day first with points (23.11.2026. lv, 23.11.2026 da);
+    None if it is no date."""
+    text = text.strip()
+    iso, dotted = _ISO_DAY.fullmatch(text), _DOTTED_DAY.fullmatch(text)
+    if not (iso or dotted):
+        return None
+    y, m, d = (int(g) for g in iso.groups()) if iso else (int(g) for g in reversed(dotted.groups()))
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:  # 31.02.2026
+        return None
+
+
 def format_datetime(value: date | datetime | str, lang: str = DEFAULT) -> str:
     """A date and time to the minute, as stored (no time zone conversion): 23.11.2026. 13:14 (lv)."""
     lang = language(lang)

@@ -95,6 +95,14 @@ def test_play_with_db_stores_the_session_like_a_live_one(tmp_path, capsys):
     assert {d: s["score"] for d, s in store.scores(result["session_id"]).items()} == result["scores"]
 
 
+def test_play_with_db_as_text_ends_with_the_stored_sessions_id(tmp_path, capsys):
+    db = tmp_path / "s.sqlite"
+    assert main(["play", "locked-out", "--replies", str(REPLIES / "locked-out.good.yaml"), "--db", str(db)]) == 0
+    last = capsys.readouterr().out.rstrip().splitlines()[-1]
+    (session_id,) = [r[0] for r in Store(db).db.execute("select id from sessions").fetchall()]
+    assert last == f"Session {session_id} saved to {db}"
+
+
 def test_list_json_has_the_contract_fields():
     result = rolesim("list", "--format", "json")
     rows = json.loads(result.stdout)

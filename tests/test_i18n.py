@@ -352,3 +352,11 @@ def test_validate_warns_about_missing_translation_keys(tmp_path, capsys, monkeyp
 def test_validate_is_quiet_about_a_complete_catalog(capsys):
     main(["validate", "--scenarios", str(I18N), str(I18N / "scenarios" / "mini-lv.yaml")])
     assert "interface catalog" not in capsys.readouterr().out
+
+
+def test_a_typed_date_is_read_iso_or_day_first_and_nothing_else():
+    from simulator.i18n import parse_date
+
+    assert parse_date("2026-11-23") == parse_date("23.11.2026.") == parse_date("23.11.2026") == parse_date(" 23. 11. 2026 ") == "2026-11-23"
+    assert parse_date("2026-11-3") == "2026-11-03"
+    assert parse_date("31.02.2026") is None and parse_date("11/23/2026") is None and parse_date("2026") is None

@@ -73,6 +73,20 @@ async def test_filter_sort_and_search_the_session_list(db):
         assert rows(app) == ["Anna Good", "Carl Care", "Rob Rude"]
 
 
+@pytest.mark.parametrize("lang,typed", [("en", "2026-11-03"), ("lv", "03.11.2026."), ("da", "3.11.2026")])
+async def test_the_date_filter_reads_the_date_as_the_list_shows_it(db, lang, typed):
+    app = build_review_app(db, "Ieva", lang=lang)
+    async with app.run_test(size=(120, 34)) as pilot:
+        await pilot.pause()
+        box = app.screen.query_one("#f-since", Input)
+        box.value = typed  # filters as it is typed, like the other boxes
+        await pilot.pause()
+        assert rows(app) == ["Carl Care", "Rob Rude"] and not box.has_class("-invalid")
+        box.value = "3rd of November"  # no date: said on the box, and nothing is hidden
+        await pilot.pause()
+        assert rows(app) == ["Carl Care", "Rob Rude", "Anna Good"] and box.has_class("-invalid")
+
+
 async def test_blind_mode_hides_names_until_the_reviewer_has_scored(db):
     app = build_review_app(db, "Ieva", blind=True)
     async with app.run_test(size=(120, 34)) as pilot:

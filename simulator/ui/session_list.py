@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
-from ..i18n import Messages
+from ..i18n import Messages, parse_date
 from ..store import ReviewStore
 from ..text import display_safe
 from .localize import localize_bindings
@@ -142,11 +142,15 @@ class SessionListScreen(Screen):
         """Query the store with the filters and sort, and fill the table."""
         value = lambda selector: self.query_one(selector, Input).value.strip() or None  # noqa: E731
         outcome = self.query_one("#f-outcome", Select).value
+        since_box = self.query_one("#f-since", Input)
+        since = parse_date(since_box.value) if since_box.value.strip() else None
+        # A date not (yet) readable filters nothing and says so, rather than comparing text and showing no session.
+        since_box.set_class(bool(since_box.value.strip()) and since is None, "-invalid")
         filters = dict(
             candidate=value("#f-candidate"),
             scenario=value("#f-scenario"),
             outcome=None if outcome is Select.NULL else str(outcome),
-            since=value("#f-since"),
+            since=since,
             search=value("#f-search"),
         )
         rows = self.store.list_sessions(**filters, sort=self.sort, descending=self.descending, limit=self.limit)
@@ -217,7 +221,7 @@ class SessionListScreen(Screen):
         return {r[0] for r in rows}
 
     @on(Input.Submitted)
-    @on(Input.Changed, "#f-search, #f-candidate, #f-scenario")
+    @on(Input.Changed, "#f-search, #f-candidate, #f-scenario, #f-since")
     @on(Select.Changed)
     def filters_changed(self) -> None:
         self.load()
