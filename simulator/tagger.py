@@ -29,7 +29,7 @@ GAP = 3  # how many words "..." in a cue may skip
 TYPO_MIN = 5  # words shorter than this get no typo variants: too many real words collide
 # The version of the rules in code (here and in context.py): bump it when they change what is tagged, so the
 # stored tagger_version says which rules made a tag and `rolesim retag` knows a session is out of date.
-RULES = 4
+RULES = 5
 REPEATS = 3  # tags kept of one behaviour on the same words in a reply: more say nothing new to a reviewer
 UNMARKED_WORDS = 8  # a question typed without "?" is short: longer ones are statements ("When it ships, …")
 
@@ -524,10 +524,10 @@ class Tagger:
                     continue
                 start, stop = _trim(text, spans[i][0], spans[end - 1][1])
                 tags.append(Tag(*cue.makes, cue.behaviour, text[start:stop], start, stop, cue.rule))
-        if "?" in text:
-            tags += self._questions(text)
-        elif open_end and self.wh_words:
-            tags += self._unmarked_question(text, words, spans)
+        asked = self._questions(text) if "?" in text else self._unmarked_question(text, words, spans) if open_end else []
+        if asked:
+            # "What is your order number?" asks; its "your order" gives no information.
+            tags = [t for t in tags if t.behaviour != "give_information" or not any(q.start <= t.start and t.end <= q.end for q in asked)] + asked
         if capitals:
             tags += self._shouting(text, words, spans)
         if _QUOTE(text):

@@ -243,3 +243,10 @@ def test_a_word_pasted_hundreds_of_times_gives_a_few_tags_not_hundreds():
     assert all(text[t.start : t.end] == t.evidence for t in tags)
     # Different words of one behaviour are each kept: only the same words repeated are cut.
     assert Counter(t.behaviour for t in get_tagger().tag("Sorry. I apologise. So sorry. My apologies."))["apologise"] == 4
+
+
+def test_words_inside_a_question_ask_and_give_no_information():
+    tags = get_tagger().tag("What is your order number? The courier is FastLane.")
+    assert [(t.behaviour, t.evidence) for t in tags] == [("clarifying_question", "What is your order number?"), ("give_information", "The courier")]
+    unmarked = get_tagger().tag("Thanks. what is your order number")  # a question typed without its mark asks too
+    assert [t.behaviour for t in unmarked] == ["clarifying_question"]
