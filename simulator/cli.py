@@ -134,7 +134,8 @@ def cmd_play(args) -> int:
         if recorder:  # the id `explain`, `report` and the review screens take
             from .i18n import catalog
 
-            print("\n" + catalog("en")("app.saved", id=recorder.session_id, path=args.db))
+            saved = "app.saved_with_problems" if recorder.degraded else "app.saved"  # as `run` says it
+            print("\n" + catalog("en")(saved, id=recorder.session_id, path=args.db, problems=recorder.degraded))
     return 0
 
 

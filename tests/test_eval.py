@@ -41,8 +41,8 @@ def test_eval_prints_a_table(tmp_path, capsys):
     assert "patience_violation" in out and "1.000" in out
 
 
-def cue_phrases(language: str = "en"):
-    spec = yaml.safe_load((ROOT / "simulator" / "cues" / f"{language}.yaml").read_text())
+def cue_phrases():
+    spec = yaml.safe_load((ROOT / "simulator" / "cues" / "en.yaml").read_text())
     for body in spec["behaviours"].values():
         yield from (str(c) for c in body["cues"])
 

@@ -359,4 +359,7 @@ def test_a_typed_date_is_read_iso_or_day_first_and_nothing_else():
 
     assert parse_date("2026-11-23") == parse_date("23.11.2026.") == parse_date("23.11.2026") == parse_date(" 23. 11. 2026 ") == "2026-11-23"
     assert parse_date("2026-11-3") == "2026-11-03"
+    # With the time, as the list shows it: from that minute on.
+    assert parse_date("2026-11-23 13:14") == parse_date("23.11.2026. 13:14") == parse_date("23.11.2026 13.14") == "2026-11-23T13:14"
+    assert parse_date("23.11.2026 25:00") is None and parse_date("23.11.2026 soon") is None
     assert parse_date("31.02.2026") is None and parse_date("11/23/2026") is None and parse_date("2026") is None

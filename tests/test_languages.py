@@ -189,3 +189,26 @@ def test_a_capped_score_is_explained_in_the_readers_language(tmp_path, capsys, l
     assert catalog(lang)("explain.needs", behaviours=behaviours) in out
     assert catalog(lang)("descriptor.needs", score=3, behaviours=behaviours) in out
     assert "capped" not in out
+
+
+POLITE = {  # ordinary replies a good agent sends, each once caught by a patience cue
+    "da": [
+        "Husk, at koden skal skrives med caps lock slået fra.",
+        "Der er mange andre i køen i dag, så undskyld ventetiden.",
+        "Der er desværre ikke noget, vi kan gøre ved forsinkelsen, men jeg sender dig en rabatkode.",
+        "Du skal slet ikke være sur på dig selv.",
+    ],
+    "lv": ["Paldies, ka mūsu veikals bija jūsu izvēle!", "Man ļoti žēl, ka tas jums bija tiešām tik grūti."],
+    "lt": [
+        "Atsiprašau, šiuo metu laukia kiti klientai, tačiau jūsų klausimą jau sprendžiu.",
+        "Jei daugiau nėra ką aptarti, linkiu gražios dienos!",
+        "Jau paaiškinau kolegai jūsų situaciją, jis jums paskambins.",
+        "Tai ne mano skyrius, bet mielai sujungsiu jus su kolega.",
+        "Jau rašiau kurjeriui, jis atvyks rytoj.",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang,text", [(lang, text) for lang, texts in POLITE.items() for text in texts])
+def test_a_polite_reply_gets_no_patience_tag(lang, text):
+    assert [t.behaviour for t in get_tagger(lang).tag(text) if t.dimension == "patience"] == []

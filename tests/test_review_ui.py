@@ -82,9 +82,16 @@ async def test_the_date_filter_reads_the_date_as_the_list_shows_it(db, lang, typ
         box.value = typed  # filters as it is typed, like the other boxes
         await pilot.pause()
         assert rows(app) == ["Carl Care", "Rob Rude"] and not box.has_class("-invalid")
+        box.focus()
         box.value = "3rd of November"  # no date: said on the box, and nothing is hidden
         await pilot.pause()
         assert rows(app) == ["Carl Care", "Rob Rude", "Anna Good"] and box.has_class("-invalid")
+        await pilot.press("tab")  # and still said once the reviewer moves on
+        await pilot.pause()
+        assert app.focused is not box and box.has_class("-invalid")
+        box.value = ""
+        await pilot.pause()
+        assert not box.has_class("-invalid")
 
 
 async def test_blind_mode_hides_names_until_the_reviewer_has_scored(db):

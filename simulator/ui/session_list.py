@@ -13,6 +13,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
+from textual.validation import Function
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from ..i18n import Messages, parse_date
@@ -123,7 +124,8 @@ class SessionListScreen(Screen):
             yield Input(placeholder=t("review.list.filter_candidate"), id="f-candidate")
             yield Input(placeholder=t("review.list.filter_scenario"), id="f-scenario")
             yield Select([(t(f"outcome.{o}"), o) for o in OUTCOMES], prompt=t("review.list.any_outcome"), id="f-outcome")
-            yield Input(placeholder=t("review.list.filter_since"), id="f-since")
+            # A date it cannot read turns the box red (as typed and after leaving it) and filters nothing.
+            yield Input(placeholder=t("review.list.filter_since"), id="f-since", validators=[Function(lambda v: parse_date(v) is not None)], valid_empty=True)
             yield Input(placeholder=t("review.list.filter_search"), id="f-search")
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True, header_height=2)
         yield Footer(compact=True)
@@ -142,10 +144,7 @@ class SessionListScreen(Screen):
         """Query the store with the filters and sort, and fill the table."""
         value = lambda selector: self.query_one(selector, Input).value.strip() or None  # noqa: E731
         outcome = self.query_one("#f-outcome", Select).value
-        since_box = self.query_one("#f-since", Input)
-        since = parse_date(since_box.value) if since_box.value.strip() else None
-        # A date not (yet) readable filters nothing and says so, rather than comparing text and showing no session.
-        since_box.set_class(bool(since_box.value.strip()) and since is None, "-invalid")
+        since = parse_date(self.query_one("#f-since", Input).value)  # None for a date not (yet) readable: no filter
         filters = dict(
             candidate=value("#f-candidate"),
             scenario=value("#f-scenario"),
