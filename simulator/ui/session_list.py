@@ -114,6 +114,7 @@ class SessionListScreen(Screen):
         self.labels = {key: header_label(self.messages(f"review.list.{key}")) for key, _ in COLUMNS}
         self.cells: list[tuple[Text, ...]] = []  # the rows as drawn, kept to fit them again on a resize
         self.widths: dict[str, int | None] = {}  # the fixed width of each shrunk column (None: as wide as its text)
+        self.since: str | None = None  # the date filter in force: a half-typed date changes nothing
         self.ids: list[str] = []
         self.natural: dict[str, int] = {}  # each column's width for its widest text, worked out once a load
 
@@ -137,14 +138,14 @@ class SessionListScreen(Screen):
     def on_resize(self, event: events.Resize) -> None:
         # A narrower screen shrinks the name columns, a wider one gives them back; the rows are put in again
         # only when a width changes (the first resize comes with the mount, right after load() filled them).
-        if self.query(DataTable) and self.fitted() != self.widths:
-            self.fill()
+        if self.query(DataTable) and (widths := self.fitted()) != self.widths:
+            self.fill(widths)
 
     def load(self) -> None:
         """Query the store with the filters and sort, and fill the table."""
         value = lambda selector: self.query_one(selector, Input).value.strip() or None  # noqa: E731
         outcome = self.query_one("#f-outcome", Select).value
-        since = parse_date(self.query_one("#f-since", Input).value)  # None for a date not (yet) readable: no filter
+        self.since = since = parse_date(self.query_one("#f-since", Input).value)  # None: not (yet) a date, no filter
         filters = dict(
             candidate=value("#f-candidate"),
             scenario=value("#f-scenario"),
@@ -196,12 +197,12 @@ class SessionListScreen(Screen):
         fitted = fit_widths(self.natural, minimum, room, table.cell_padding)
         return {key: (fitted[key] if fitted[key] < self.natural[key] else None) for key, _ in COLUMNS}
 
-    def fill(self) -> None:
+    def fill(self, widths: dict[str, int | None] | None = None) -> None:
         """Put the rows in the table, with columns as wide as their text unless the screen is narrower."""
         table = self.query_one(DataTable)
-        widths = self.fitted()
+        widths = widths or self.fitted()
         row = table.cursor_row
-        if widths != self.widths or not table.columns:
+        if widths != self.widths:
             table.clear(columns=True)
             for key, _ in COLUMNS:
                 table.add_column(self.labels[key], key=key, width=widths[key])
@@ -220,10 +221,15 @@ class SessionListScreen(Screen):
         return {r[0] for r in rows}
 
     @on(Input.Submitted)
-    @on(Input.Changed, "#f-search, #f-candidate, #f-scenario, #f-since")
+    @on(Input.Changed, "#f-search, #f-candidate, #f-scenario")
     @on(Select.Changed)
     def filters_changed(self) -> None:
         self.load()
+
+    @on(Input.Changed, "#f-since")
+    def since_changed(self, event: Input.Changed) -> None:
+        if parse_date(event.value) != self.since:  # a half-typed date filters nothing new: no query
+            self.load()
 
     @on(DataTable.HeaderSelected)
     def header_selected(self, event: DataTable.HeaderSelected) -> None:
