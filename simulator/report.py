@@ -313,7 +313,7 @@ def explanation(t: Transcript, weights: dict[str, float] | None = None, lang: st
             elif kind == "formulaic":
                 lines.append("  " + m("explain.formulaic", count=e["count"]))
             elif kind == "needs":
-                lines.append("  " + m("explain.needs", behaviours=", ".join(e["behaviours"])))
+                pass  # the descriptor above already says why the score stops at 3
             else:
                 lines.append(f"  {e.get('detail', kind)}")
         lines.append("")

@@ -186,8 +186,7 @@ def test_a_capped_score_is_explained_in_the_readers_language(tmp_path, capsys, l
     assert main(["explain", sid[:8], "--db", str(path), "--lang", lang]) == 0
     out = capsys.readouterr().out
     behaviours = "propose_solution, next_steps"
-    assert catalog(lang)("explain.needs", behaviours=behaviours) in out
-    assert catalog(lang)("descriptor.needs", score=3, behaviours=behaviours) in out
+    assert out.count(catalog(lang)("descriptor.needs", score=3, behaviours=behaviours)) == 1  # said once, in the descriptor
     assert "capped" not in out
 
 
