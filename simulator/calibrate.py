@@ -7,6 +7,7 @@ from typing import Any, Iterable
 
 from .model import DIMENSIONS
 from .store import Store
+from .tagger import Tag
 from .transcript import load_transcript
 
 
@@ -46,7 +47,7 @@ def calibrate(store: Store) -> dict[str, Any]:
     for session_id in sessions:
         t = load_transcript(store, session_id)
         for turn in t.replies():
-            machine = [_stored(tag) for tag in turn.auto_tags]
+            machine = [Tag.of(tag) for tag in turn.auto_tags]
             for d in DIMENSIONS:
                 replies[d].append((_label(machine, d), _label(turn.tags, d)))
         automatic = t.automatic_scores()
@@ -83,13 +84,6 @@ def calibrate(store: Store) -> dict[str, Any]:
     ]
     behaviours.sort(key=lambda b: (-b["total"], b["behaviour"]))
     return {"sessions": len(sessions), "dimensions": dimensions, "most_overridden": behaviours}
-
-
-def _stored(tag: dict[str, Any]) -> Any:
-    from .tagger import Tag
-    from .transcript import TAG_FIELDS
-
-    return Tag(**{k: tag[k] for k in TAG_FIELDS})
 
 
 def _share(pairs: list, total: int | None = None) -> float | None:

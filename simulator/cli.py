@@ -21,10 +21,15 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+def _extra(args) -> list:
+    """The --scenarios folder, if given, searched before the default paths."""
+    return [args.scenarios] if getattr(args, "scenarios", None) else []
+
+
 def _library(args):
     from .library import Library
 
-    return Library.load(extra=[args.scenarios] if getattr(args, "scenarios", None) else ())
+    return Library.load(extra=_extra(args))
 
 
 def _scenario_and_persona(args):

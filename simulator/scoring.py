@@ -66,9 +66,6 @@ def _needs(raw: dict) -> tuple[str, ...]:
     return needs
 
 
-NO_REPLY = "No reply was sent: nothing to assess, so the lowest score."
-
-
 def _anchor(score: int) -> int:
     """The highest anchor at or below the score: a 4 reads as 'at least the 3 descriptor'."""
     return max(a for a in ANCHORS if a <= score)
@@ -132,7 +129,9 @@ def score_session(turns: Iterable[Any], rubrics: dict[str, Rubric] | None = None
         if value is None and dimension in CORE_DIMENSIONS and rubric is not None:
             # Core dimensions are always scored: no reply at all is the lowest score, and says so, rather than
             # reading as the 1 descriptor ("loses composure") of a candidate who wrote nothing.
-            scores[dimension] = Score(dimension, 1, None, NO_REPLY, [{"kind": "no_reply", "detail": "the candidate sent no reply"}])
+            from .i18n import catalog  # only here: a session with replies needs no catalog to be scored
+
+            scores[dimension] = Score(dimension, 1, None, catalog("en")("descriptor.no_reply"), [{"kind": "no_reply", "detail": "the candidate sent no reply"}])
             continue
         if value is None or rubric is None:
             scores[dimension] = Score(dimension, None, None, "no evidence in this session" if rubric else "no rubric yet", evidence if rubric else [])

@@ -49,6 +49,11 @@ class Tag(NamedTuple):
         """The TAG shape of PRODUCT.md."""
         return self._asdict()
 
+    @classmethod
+    def of(cls, row) -> "Tag":
+        """A tag from a stored row (or any mapping with these fields, and maybe more)."""
+        return cls(*(row[f] for f in cls._fields))
+
     @property
     def signed(self) -> str:
         """The dimension with its sign, as conditions name it: 'empathy+'."""
@@ -430,7 +435,8 @@ class Tagger:
         letters = {str(k): str(v) for k, v in (spec.get("letters") or {}).items()}
         acronyms = [str(w) for w in spec.get("acronyms", ())]
         self.lexicon = Lexicon(spec.get("stemmer"), map(str, spec.get("negators", ())), contractions, acronyms, letters)
-        self._name_lexicons: dict[tuple[str, ...], Lexicon] = {}  # `tag(text, names)`: names compiled once
+        # `tag(text, names)`: each set of names compiled once into a copy of the language's lexicon (a few kept).
+        self._lexicon_for = lru_cache(maxsize=16)(lambda names: self.cue_lexicon({}, names=names))
         for name, body in spec["behaviours"].items():
             makes = (body["dimension"], int(body["polarity"]))
             for phrase in body["cues"]:
@@ -497,11 +503,7 @@ class Tagger:
     def tag(self, text: str, names: Iterable[str] = ()) -> list[Tag]:
         """The tags of one reply; `names` are the customer's names, for `use_name` (looked up as a session's are)."""
         names = tuple(names)
-        if names and names not in self._name_lexicons:
-            if len(self._name_lexicons) >= 16:  # each is a copy of the language's lexicon
-                self._name_lexicons.clear()
-            self._name_lexicons[names] = self.cue_lexicon({}, names=names)
-        return self.analyse(text, self._name_lexicons[names] if names else None)[0]
+        return self.analyse(text, self._lexicon_for(names) if names else None)[0]
 
     def analyse(self, text: str, cues: Lexicon | None = None) -> tuple[list[Tag], set[str]]:
         """Tags of a reply, and which scenario cues it matched; `cues`: this language's lexicon extended with a

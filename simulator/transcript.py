@@ -11,7 +11,6 @@ from .session import apply_edit
 from .store import Store
 from .tagger import Tag
 
-TAG_FIELDS = ("dimension", "polarity", "behaviour", "evidence", "start", "end", "rule")
 
 
 @dataclass
@@ -96,7 +95,7 @@ def _with_tags(turns: list[ReviewTurn], automatic: bool) -> list[ReviewTurn]:
     out = []
     for turn in turns:
         copy = ReviewTurn(**{**turn.__dict__})
-        copy.tags = [Tag(**{k: t[k] for k in TAG_FIELDS}) for t in turn.auto_tags]
+        copy.tags = [Tag.of(t) for t in turn.auto_tags]
         out.append(copy)
     return out
 
@@ -109,6 +108,8 @@ def stored_source(store: Store, session: dict[str, Any], kind: str) -> Any:
     from .loader import parse_persona, parse_scenario
     from .yamlsource import LoadError, read_source
 
+    # Not loader._load: that refuses a file with any error, and a scenario that ran must load again though the
+    # checks have grown stricter since.
     text = store.snapshot(session.get(f"{kind}_hash") or "")
     if text is None:
         raise KeyError(f"the session's {kind} text is not stored")
@@ -134,8 +135,7 @@ def load_transcript(store: Store, session_id: str) -> Transcript:
     states: list[tuple[float, str]] = []
     window_start = 0.0
     typing_until: float | None = None
-    value = ""
-    just_sent = False  # a reply was just sent and the box not yet touched since
+    value = ""  # the reply box as the edits leave it
     first_key = None
     edits = deleted = pastes = 0
     for e in events:
@@ -148,10 +148,9 @@ def load_transcript(store: Store, session_id: str) -> Transcript:
             turns.append(ReviewTurn(data.get("turn", len(turns)), "customer", data["text"], t, data.get("state", ""), data.get("nudge", False)))
             window_start = t
             typing_until = None
-        elif kind == "edit" and just_sent and value and apply_edit(value, data) == "":
-            value, just_sent = "", False  # (sessions recorded before sending reset the box) emptying it is not typing
+        elif kind == "edit" and not value and apply_edit(value, data) == "":
+            pass  # the box emptied after a send (recorded, so replay rebuilds every value) is not typing
         elif kind in ("edit", "paste"):
-            just_sent = False
             if first_key is None:
                 first_key = t
             if kind == "edit":
@@ -176,7 +175,7 @@ def load_transcript(store: Store, session_id: str) -> Transcript:
             window_start = t
             first_key = None
             edits = deleted = pastes = 0
-            just_sent = True
+            value = ""  # the box empties on send, as Replay shows it
         elif kind == "mood":
             moods.append((t, data["value"]))
         elif kind == "state":
@@ -216,7 +215,7 @@ def _apply_tag_overrides(turns: list[ReviewTurn], overrides: list[dict[str, Any]
         for stored in turn.auto_tags:
             if stored["id"] in turn.removed:
                 continue
-            fields = {k: stored[k] for k in TAG_FIELDS}
+            fields = Tag.of(stored)._asdict()
             if stored["id"] in changed:
                 o = changed[stored["id"]]
                 fields.update({k: o[k] for k in ("dimension", "polarity", "behaviour") if o[k] is not None})

@@ -175,14 +175,15 @@ def default_scenario(library, lang: str | None) -> str | None:
 
 def prepare_candidate_app(args, **options) -> CandidateApp:
     """Resolve `rolesim run`'s arguments into the app (the benchmark starts here too)."""
-    from ..cli import CliError, _library
+    from ..cli import CliError, _extra, _library
     from ..library import Library
     from ..store import default_db_path
 
     lang = getattr(args, "lang", None)
+    # In English the default is known without reading the library (default_scenario's first choice).
     scenario_id = args.scenario or (DEFAULT_SCENARIO if lang in (None, "en") else None)
     if scenario_id:  # only its files are read: the first frame does not wait for the whole library
-        library = Library.for_scenario(scenario_id, [args.scenarios] if getattr(args, "scenarios", None) else ())
+        library = Library.for_scenario(scenario_id, _extra(args))
         if scenario_id not in library.scenarios and not args.scenario:
             scenario_id = default_scenario(library, lang)
     else:
