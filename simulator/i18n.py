@@ -147,29 +147,22 @@ def format_date(value: date | datetime | str, lang: str = DEFAULT) -> str:
     return DATE[lang].format(y=d.year, m=d.month, d=d.day)
 
 
-_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_DOTTED_DAY = re.compile(r"(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\.?")
-_TIME = re.compile(r"(\d{1,2})[:.](\d{2})")
+# A date as the list shows it: ISO 2026-11-23 (en, lt) or day first with points (23.11.2026. lv, 23.11.2026 da),
+# then maybe the time, 13:14 or 13.14.
+_TYPED_DATE = re.compile(r"(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\.?)(?:\s+(\d{1,2})[:.](\d{2}))?")
 
 
 def parse_date(text: str) -> str | None:
-    """A typed date, with or without a time, as the list shows it: ISO 2026-11-23 (en, lt) or day first with points
-    (23.11.2026. lv, 23.11.2026 da), then 13:14 or 13.14; as ISO ("2026-11-23", "2026-11-23T13:14"), None if no date."""
-    day, _, clock = text.strip().partition(" ")
-    if clock and not _DOTTED_DAY.fullmatch(day) and _DOTTED_DAY.fullmatch(text.strip()):
-        day, clock = text.strip(), ""  # "23. 11. 2026": spaces inside the date, no time
-    iso, dotted, time_ = _ISO_DAY.fullmatch(day), _DOTTED_DAY.fullmatch(day), _TIME.fullmatch(clock.strip())
-    if not (iso or dotted) or (clock.strip() and not time_):
+    """A typed date, with or without a time, as ISO ("2026-11-23", "2026-11-23T13:14"); None if it is no date."""
+    m = _TYPED_DATE.fullmatch(text.strip())
+    if not m:
         return None
-    y, m, d = (int(g) for g in iso.groups()) if iso else (int(g) for g in reversed(dotted.groups()))
+    y, mo, d, d2, mo2, y2, hour, minute = m.groups()
     try:
-        found = date(y, m, d).isoformat()
-        if time_:
-            hour, minute = (int(g) for g in time_.groups())
-            found += "T" + datetime(y, m, d, hour, minute).strftime("%H:%M")
+        found = datetime(int(y or y2), int(mo or mo2), int(d or d2), int(hour or 0), int(minute or 0))
     except ValueError:  # 31.02.2026, 25:00
         return None
-    return found
+    return found.isoformat(timespec="minutes") if hour else found.date().isoformat()
 
 
 def format_datetime(value: date | datetime | str, lang: str = DEFAULT) -> str:
